@@ -1,0 +1,361 @@
+//===- LiptOps.cpp - lipt op verifiers and folders ------------------------===//
+//
+// Verifiers say which operand or attribute is wrong and why; every one has a
+// case in test/Dialect/invalid.mlir. Folds are only the sound identities.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lipt/Dialect/LiptOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::lipt;
+
+#define GET_OP_CLASSES
+#include "lipt/Dialect/LiptOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shared checks
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Weights are [fan_out, fan_in] or batches of them.
+LogicalResult verifyWeight(Operation *op, Value weight, StringRef what) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (type.getRank() < 2)
+    return op->emitOpError()
+           << "expects " << what
+           << " to be a matrix [fan_out, fan_in] or a batch of matrices "
+              "(rank >= 2), got rank "
+           << type.getRank();
+  return success();
+}
+
+double toDouble(FloatAttr attr) { return attr.getValueAsDouble(); }
+
+LogicalResult verifyFinite(Operation *op, StringRef name, double v) {
+  if (!std::isfinite(v))
+    return op->emitOpError() << "attribute '" << name << "' must be finite";
+  return success();
+}
+
+LogicalResult verifyPositive(Operation *op, StringRef name, double v,
+                             StringRef why) {
+  if (failed(verifyFinite(op, name, v)))
+    return failure();
+  if (!(v > 0.0))
+    return op->emitOpError()
+           << "attribute '" << name << "' must be > 0 (" << why << "), got "
+           << v;
+  return success();
+}
+
+LogicalResult verifyNonNegative(Operation *op, StringRef name, double v,
+                                StringRef why) {
+  if (failed(verifyFinite(op, name, v)))
+    return failure();
+  if (v < 0.0)
+    return op->emitOpError()
+           << "attribute '" << name << "' must be >= 0 (" << why << "), got "
+           << v;
+  return success();
+}
+
+LogicalResult verifyIters(Operation *op, IntegerAttr iters) {
+  if (iters.getInt() < 1)
+    return op->emitOpError()
+           << "attribute 'iters' must be >= 1 (number of power iterations), "
+              "got "
+           << iters.getInt();
+  return success();
+}
+
+LogicalResult verifyDecay(Operation *op, StringRef name, double wd) {
+  if (failed(verifyFinite(op, name, wd)))
+    return failure();
+  if (wd < 0.0 || wd >= 1.0)
+    return op->emitOpError()
+           << "attribute '" << name
+           << "' must be in [0, 1) (the weight is scaled by 1 - " << name
+           << "), got " << wd;
+  return success();
+}
+
+constexpr StringLiteral kSigmaMaxWhy = "a norm bound";
+
+/// The soft cap can only guarantee sigma <= sigma_max after steps that grow
+/// the weight by at most a factor softCapCouplingLimit() (~2.6).
+LogicalResult verifyCouplingAchievable(Operation *op, double sigmaMax,
+                                       double lr, double wd) {
+  double k = ::lipt_runtime::softCapCouplingK(sigmaMax, lr, wd);
+  if (::lipt_runtime::softCapCouplingAlpha(k))
+    return success();
+  return op->emitOpError()
+         << "a step of norm lr = " << lr << " on a weight bounded by "
+         << "sigma_max = " << sigmaMax << " can grow it to k = " << k
+         << " x sigma_max; the soft cap guarantees the bound only up to k = "
+         << ::lipt_runtime::softCapCouplingLimit()
+         << " (lower lr or raise sigma_max)";
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// SpectralSoftCapOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SpectralSoftCapOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")))
+    return failure();
+  if (auto sigmaMax = getSigmaMaxAttr())
+    if (failed(verifyPositive(*this, "sigma_max", toDouble(sigmaMax),
+                              kSigmaMaxWhy)))
+      return failure();
+  if (auto alpha = getAlphaAttr()) {
+    if (getLrAttr() || getWdAttr())
+      return emitOpError()
+             << "takes either 'alpha', or 'sigma_max' with 'lr' (and "
+                "optionally 'wd') to derive alpha by Theorem 3.1; not both";
+    return verifyNonNegative(*this, "alpha", toDouble(alpha),
+                             "a negative strength amplifies singular values");
+  }
+  if (!getSigmaMaxAttr() || !getLrAttr())
+    return emitOpError()
+           << "needs 'alpha', or 'sigma_max' with 'lr' (and optionally 'wd') "
+              "to derive alpha by Theorem 3.1";
+  if (failed(verifyNonNegative(*this, "lr", toDouble(getLrAttr()),
+                               "the norm of the preceding update")))
+    return failure();
+  double wd = getWdAttr() ? toDouble(getWdAttr()) : 0.0;
+  if (getWdAttr() && failed(verifyDecay(*this, "wd", wd)))
+    return failure();
+  return verifyCouplingAchievable(*this, toDouble(getSigmaMaxAttr()),
+                                  toDouble(getLrAttr()), wd);
+}
+
+double SpectralSoftCapOp::getEffectiveAlpha() {
+  if (auto alpha = getAlphaAttr())
+    return toDouble(alpha);
+  double wd = getWdAttr() ? toDouble(getWdAttr()) : 0.0;
+  // The verifier guarantees the coupling is achievable.
+  return ::lipt_runtime::softCapCouplingAlpha(
+             ::lipt_runtime::softCapCouplingK(toDouble(getSigmaMaxAttr()),
+                                              toDouble(getLrAttr()), wd))
+      .value_or(std::nan(""));
+}
+
+OpFoldResult SpectralSoftCapOp::fold(FoldAdaptor) {
+  // p1 = p2 = identity when the strength is zero (also when the coupling
+  // says the step cannot have grown the weight past its bound).
+  if (getEffectiveAlpha() == 0.0)
+    return getWeight();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// SpectralHardCapOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SpectralHardCapOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+                            kSigmaMaxWhy)))
+    return failure();
+  if (getScheduleAttr() && getMethod() != HardCapMethod::msign)
+    return emitOpError() << "attribute 'schedule' is only used by "
+                            "method = msign (the polynomial method has fixed "
+                            "coefficients)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// OrthogonalizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult OrthogonalizeOp::verify() {
+  if (failed(verifyWeight(*this, getInput(), "the input")))
+    return failure();
+  return verifyPositive(*this, "eps", toDouble(getEpsAttr()),
+                        "it guards the Frobenius normalisation of a zero "
+                        "input");
+}
+
+//===----------------------------------------------------------------------===//
+// PowerIterationOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PowerIterationOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())))
+    return failure();
+  auto w = cast<RankedTensorType>(getWeight().getType());
+  ArrayRef<int64_t> shape = w.getShape();
+  ArrayRef<int64_t> batch = shape.drop_back(2);
+  int64_t m = shape[shape.size() - 2], n = shape.back();
+  auto expect = [&](Value v, StringRef name, ArrayRef<int64_t> want,
+                    StringRef meaning) -> LogicalResult {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getElementType() != w.getElementType())
+      return emitOpError() << name << " must have the weight's element type "
+                           << w.getElementType() << ", got "
+                           << t.getElementType();
+    if (t.getShape() != want) {
+      RankedTensorType wantType = RankedTensorType::get(want, t.getElementType());
+      return emitOpError() << name << " must be " << meaning << ": "
+                           << wantType << " for weight " << w << ", got " << t;
+    }
+    return success();
+  };
+  SmallVector<int64_t> vecN(batch), vecM(batch);
+  vecN.push_back(n);
+  vecM.push_back(m);
+  if (failed(expect(getStart(), "start vector", vecN,
+                    "batch dims followed by fan_in")) ||
+      failed(expect(getSigma(), "result sigma", batch,
+                    "one value per matrix (the batch dims)")) ||
+      failed(expect(getU(), "result u", vecM,
+                    "batch dims followed by fan_out")) ||
+      failed(expect(getV(), "result v", vecN,
+                    "batch dims followed by fan_in")))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Power-iteration based constraints
+//===----------------------------------------------------------------------===//
+
+LogicalResult SpectralHammerOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())))
+    return failure();
+  return verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+                        kSigmaMaxWhy);
+}
+
+LogicalResult SpectralNormalizeOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())))
+    return failure();
+  return verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+                        kSigmaMaxWhy);
+}
+
+LogicalResult SpectralWeightDecayOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())))
+    return failure();
+  double rate = toDouble(getRateAttr());
+  if (failed(verifyFinite(*this, "rate", rate)))
+    return failure();
+  if (rate < 0.0 || rate > 1.0)
+    return emitOpError() << "attribute 'rate' must be in [0, 1] (sigma_1 "
+                            "becomes (1 - rate) sigma_1), got "
+                         << rate;
+  return success();
+}
+
+OpFoldResult SpectralWeightDecayOp::fold(FoldAdaptor) {
+  if (toDouble(getRateAttr()) == 0.0)
+    return getWeight();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// RmsProjectOp
+//===----------------------------------------------------------------------===//
+
+int64_t RmsProjectOp::getReducedAxis() {
+  if (auto axis = getAxisAttr())
+    return axis.getInt();
+  return cast<RankedTensorType>(getWeight().getType()).getRank() - 1;
+}
+
+LogicalResult RmsProjectOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyPositive(*this, "max_rms", toDouble(getMaxRmsAttr()),
+                            "a norm bound")))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(getWeight().getType()).getRank();
+  int64_t axis = getReducedAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "attribute 'axis' must be a dimension of the "
+                            "weight, in [0, "
+                         << rank << "), got " << axis;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MuonStepOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MuonStepOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())) ||
+      failed(verifyNonNegative(*this, "lr", toDouble(getLrAttr()),
+                               "a learning rate")) ||
+      failed(verifyNonNegative(*this, "wd", toDouble(getWdAttr()),
+                               "a weight-decay coefficient")) ||
+      failed(verifyPositive(*this, "target_norm",
+                            toDouble(getTargetNormAttr()),
+                            "the module's share of the learning rate")))
+    return failure();
+  double beta = toDouble(getBetaAttr());
+  if (failed(verifyFinite(*this, "beta", beta)))
+    return failure();
+  if (beta < 0.0 || beta >= 1.0)
+    return emitOpError() << "attribute 'beta' must be in [0, 1) (momentum "
+                            "averaging factor), got "
+                         << beta;
+  double decay = toDouble(getWdAttr()) * toDouble(getLrAttr()) *
+                 toDouble(getTargetNormAttr());
+  if (decay >= 1.0)
+    return emitOpError() << "wd * lr * target_norm must be < 1 (the weight "
+                            "is scaled by 1 minus it), got "
+                         << decay;
+  bool constrained = getConstraint() != ConstraintKind::none;
+  if (constrained && !getSigmaMaxAttr())
+    return emitOpError() << "constraint " << stringifyConstraintKind(
+                                                 getConstraint())
+                         << " needs attribute 'sigma_max'";
+  if (!constrained && getSigmaMaxAttr())
+    return emitOpError() << "attribute 'sigma_max' is given but constraint "
+                            "is none; set 'constraint' or drop 'sigma_max'";
+  if (getSigmaMaxAttr() &&
+      failed(verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+                            kSigmaMaxWhy)))
+    return failure();
+  if (getHardCapMethodAttr() && getConstraint() != ConstraintKind::hard_cap)
+    return emitOpError() << "attribute 'hard_cap_method' needs constraint = "
+                            "hard_cap";
+  if (getConstraint() == ConstraintKind::soft_cap) {
+    CouplingParams p = getSoftCapCoupling();
+    return verifyCouplingAchievable(*this, toDouble(getSigmaMaxAttr()),
+                                    p.updateNorm, p.decay);
+  }
+  return success();
+}
+
+ScheduleAttr MuonStepOp::getEffectiveSchedule() {
+  if (ScheduleAttr s = getScheduleAttr())
+    return s;
+  return ScheduleAttr::getNamed(getContext(), "muon5");
+}
+
+MuonStepOp::CouplingParams MuonStepOp::getSoftCapCoupling() {
+  auto type = cast<RankedTensorType>(getWeight().getType());
+  int64_t rank = type.getRank();
+  double c = std::sqrt(double(type.getDimSize(rank - 2)) /
+                       double(type.getDimSize(rank - 1)));
+  double lr = toDouble(getLrAttr()), tn = toDouble(getTargetNormAttr());
+  ScheduleAttr schedule = getEffectiveSchedule();
+  // The update lr * msign(m) * c * tn has RMS->RMS norm lr * tn and spectral
+  // norm lr * c * tn, if msign were exact. The schedule's output can exceed
+  // 1 (muon5: 1.2), so Theorem 3.1's premise uses its measured maximal gain.
+  double gain = ::lipt_runtime::scheduleMaxGain(schedule.getSteps(),
+                                                schedule.getFrobeniusScale());
+  double unit = getNorm() == NormKind::rms ? lr * tn : lr * c * tn;
+  return {unit * gain, toDouble(getWdAttr()) * lr * tn};
+}

@@ -1,0 +1,252 @@
+//===- LiptOps.td - lipt operations ------------------------*- tablegen -*-===//
+//
+// Op and attribute names are a contract other frameworks write against; they
+// parse in MLIR's generic form too. Semantics: shared/docs/paper-notes.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_OPS_TD
+#define LIPT_OPS_TD
+
+include "LiptAttrs.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Weight-in, weight-out constraint ops share their format.
+class Lipt_WeightMapOp<string mnemonic, list<Trait> traits = []>
+    : Lipt_Op<mnemonic, !listconcat(traits,
+                                   [Pure, AllTypesMatch<["weight", "result"]>])> {
+  let results = (outs Lipt_Weight:$result);
+  let assemblyFormat = "$weight attr-dict `:` type($weight)";
+  let hasVerifier = 1;
+}
+
+def Lipt_SpectralSoftCapOp : Lipt_WeightMapOp<"spectral_soft_cap"> {
+  let summary = "spectral soft cap: W <- W(I - a W^T W), then W(I + a W^T W)";
+  let description = [{
+    Maps every singular value s to p2(p1(s)) with p1(x) = x - a x^3 and
+    p2(x) = x + a x^3 (paper-notes, "spectral soft cap").
+
+    Two ways to give the strength:
+    - `alpha` (>= 0): the strength on W itself, or on W / bound when
+      `sigma_max` is also given (bound = sigma_max in the unit of `norm`).
+    - `sigma_max`, `lr` and optionally `wd` (no `alpha`): alpha is the
+      coupling root of Theorem 3.1 with k = (1 - wd) + lr / sigma_max, for a
+      weight bounded by sigma_max before a step whose update had norm <= lr
+      (same unit) and whose decoupled decay scaled it by (1 - wd). The root is
+      computed once on the host (lipt/Runtime/SpectralMath.h). For
+      k > 81/62 the root alone lets p2(p1(s)) peak above 1 inside (0, k);
+      lipt then uses the strength that caps that peak at 1, and rejects
+      k > ~2.6, where no strength can.
+
+    ```mlir
+    %0 = lipt.spectral_soft_cap %w {alpha = 0.05} : tensor<256x1024xf32>
+    %1 = lipt.spectral_soft_cap %w {sigma_max = 6.0, lr = 0.1,
+           norm = #lipt.norm<rms>} : tensor<4x64x64xbf16>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight,
+                   OptionalAttr<F64Attr>:$alpha,
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   OptionalAttr<F64Attr>:$lr,
+                   OptionalAttr<F64Attr>:$wd,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm);
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// alpha in units where the bound is 1 (or on W itself when no
+    /// sigma_max is given).
+    double getEffectiveAlpha();
+  }];
+}
+
+def Lipt_SpectralHardCapOp : Lipt_WeightMapOp<"spectral_hard_cap"> {
+  let summary = "spectral hard cap: every singular value s -> min(sigma_max, s)";
+  let description = [{
+    `method = polynomial`: the 4 fixed odd polynomial steps of paper-notes on
+    W / sigma_max. Only valid on already-bounded weights (it diverges for
+    s >= ~4 sigma_max); this is the method for use after an optimizer step.
+
+    `method = msign`: exact, hardcap(M) = 1/2 [Q + M - A msign(A)^T Q] with
+    Q = msign(M), A = Q - M (Su; Leloy Kun), for any input. Its msign uses
+    `schedule` (default `#lipt.schedule<"msign_precise">`).
+
+    ```mlir
+    %0 = lipt.spectral_hard_cap %w {sigma_max = 1.0,
+           method = #lipt.hard_cap_method<msign>} : tensor<64x32xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight,
+                   F64Attr:$sigma_max,
+                   DefaultValuedAttr<Lipt_HardCapMethodAttr,
+                                     "HardCapMethod::polynomial">:$method,
+                   OptionalAttr<Lipt_ScheduleAttr>:$schedule,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm);
+}
+
+def Lipt_OrthogonalizeOp : Lipt_Op<"orthogonalize",
+    [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "approximate msign(G) = U V^T by an odd polynomial schedule";
+  let description = [{
+    X = G / (scale * ||G||_F + eps) per matrix, then each (a, b, c) step of
+    `schedule`: X <- a X + (b A + c A^2) X with A = X X^T on the smaller Gram
+    side. Output singular values lie in the schedule's documented range.
+
+    ```mlir
+    %o = lipt.orthogonalize %g {schedule = #lipt.schedule<"muon5">}
+           : tensor<3x256x1024xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$input,
+                   Lipt_ScheduleAttr:$schedule,
+                   DefaultValuedAttr<F64Attr, "1.0e-7">:$eps);
+  let results = (outs Lipt_Weight:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Lipt_PowerIterationOp : Lipt_Op<"power_iteration", [Pure]> {
+  let summary = "top singular triple (sigma_1, u_1, v_1) by power iteration";
+  let description = [{
+    From start vector v (normalised first), `iters` times
+    v <- W^T W v / ||W^T W v||; then sigma = ||W v||, u = W v / sigma.
+    For W of shape [..., m, n]: start and v are [..., n], u is [..., m],
+    sigma is [...] (rank 0 for a single matrix).
+
+    ```mlir
+    %s, %u, %v = lipt.power_iteration %w, %v0 {iters = 16}
+        : tensor<64x32xf32>, tensor<32xf32>
+        -> tensor<f32>, tensor<64xf32>, tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, Lipt_VectorTensor:$start,
+                   DefaultValuedAttr<I64Attr, "16">:$iters);
+  let results = (outs RankedTensorOf<[F64, F32, F16, BF16]>:$sigma,
+                      Lipt_VectorTensor:$u, Lipt_VectorTensor:$v);
+  let assemblyFormat = [{
+    $weight `,` $start attr-dict `:` type($weight) `,` type($start)
+    `->` type($sigma) `,` type($u) `,` type($v)
+  }];
+  let hasVerifier = 1;
+}
+
+// The three constraints built on power iteration. Their start vector is a
+// fixed deterministic pseudo-random vector (see the lowering).
+def Lipt_SpectralHammerOp : Lipt_WeightMapOp<"spectral_hammer"> {
+  let summary = "spectral hammer: set the top singular value to sigma_max";
+  let description = [{
+    W <- W + (bound - sigma_1) u_1 v_1^T, with (sigma_1, u_1, v_1) from
+    `iters` power iterations. No guarantee if several singular values grow.
+
+    ```mlir
+    %0 = lipt.spectral_hammer %w {sigma_max = 1.0, iters = 16} : tensor<8x8xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, F64Attr:$sigma_max,
+                   DefaultValuedAttr<I64Attr, "16">:$iters,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm);
+}
+
+def Lipt_SpectralNormalizeOp : Lipt_WeightMapOp<"spectral_normalize"> {
+  let summary = "spectral normalize: W <- W / max(1, sigma_1 / sigma_max)";
+  let description = [{
+    sigma_1 from `iters` power iterations.
+
+    ```mlir
+    %0 = lipt.spectral_normalize %w {sigma_max = 1.0} : tensor<8x16xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, F64Attr:$sigma_max,
+                   DefaultValuedAttr<I64Attr, "16">:$iters,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm);
+}
+
+def Lipt_SpectralWeightDecayOp : Lipt_WeightMapOp<"spectral_weight_decay"> {
+  let summary = "spectral weight decay: W <- W - rate * sigma_1 u_1 v_1^T";
+  let description = [{
+    Decays only the top singular direction: sigma_1 -> (1 - rate) sigma_1.
+
+    ```mlir
+    %0 = lipt.spectral_weight_decay %w {rate = 0.1, iters = 16} : tensor<8x8xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, F64Attr:$rate,
+                   DefaultValuedAttr<I64Attr, "16">:$iters);
+  let hasFolder = 1;
+}
+
+def Lipt_RmsProjectOp : Lipt_WeightMapOp<"rms_project"> {
+  let summary = "scale each slice along `axis` to RMS norm <= max_rms";
+  let description = [{
+    For an embedding [vocab, d] (one token per row) use axis = 1 (the
+    default, the last dimension): each row x becomes x / max(1, rms(x) /
+    max_rms) with rms(x) = ||x||_2 / sqrt(len). For an unembedding stored
+    [vocab, d] the same applies per vocabulary row.
+
+    ```mlir
+    %0 = lipt.rms_project %e {axis = 1} : tensor<65x256xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, OptionalAttr<I64Attr>:$axis,
+                   DefaultValuedAttr<F64Attr, "1.0">:$max_rms);
+  let extraClassDeclaration = [{
+    /// `axis`, or the last dimension when absent.
+    int64_t getReducedAxis();
+  }];
+}
+
+def Lipt_MuonStepOp : Lipt_Op<"muon_step",
+    [Pure, AllTypesMatch<["weight", "grad", "momentum", "new_weight",
+                          "new_momentum"]>]> {
+  let summary = "one Muon step with decoupled weight decay and a constraint";
+  let description = [{
+    paper-notes, "Muon step with a constraint":
+    ```
+    m   <- beta m + (1 - beta) g
+    u   <- nesterov ? beta m + (1 - beta) g : m
+    d   <- orthogonalize(u, schedule) * sqrt(fan_out / fan_in) * target_norm
+    W   <- (1 - wd * lr * target_norm) W - lr * d
+    W   <- constraint(W)
+    ```
+    `constraint` = none | soft_cap | hard_cap | hammer | normalize, with bound
+    `sigma_max` in the unit of `norm`. The soft cap's strength is the coupling
+    of Theorem 3.1 for this step's lr and wd, with the update's norm bounded
+    by lr times the schedule's maximal gain (muon5 is not an exact msign: its
+    outputs reach 1.2). `schedule` defaults to
+    muon5; `hard_cap_method` to polynomial (valid on bounded weights); `iters`
+    is the power-iteration count of hammer/normalize.
+
+    ```mlir
+    %w1, %m1 = lipt.muon_step %w, %g, %m {lr = 0.1, beta = 0.9,
+        constraint = #lipt.constraint<soft_cap>, sigma_max = 6.0,
+        norm = #lipt.norm<rms>, target_norm = 16.0} : tensor<256x256xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, Lipt_Weight:$grad,
+                   Lipt_Weight:$momentum,
+                   F64Attr:$lr,
+                   DefaultValuedAttr<F64Attr, "0.9">:$beta,
+                   DefaultValuedAttr<BoolAttr, "false">:$nesterov,
+                   DefaultValuedAttr<F64Attr, "0.0">:$wd,
+                   DefaultValuedAttr<F64Attr, "1.0">:$target_norm,
+                   OptionalAttr<Lipt_ScheduleAttr>:$schedule,
+                   DefaultValuedAttr<Lipt_ConstraintAttr,
+                                     "ConstraintKind::none">:$constraint,
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm,
+                   OptionalAttr<Lipt_HardCapMethodAttr>:$hard_cap_method,
+                   DefaultValuedAttr<I64Attr, "16">:$iters);
+  let results = (outs Lipt_Weight:$new_weight, Lipt_Weight:$new_momentum);
+  let assemblyFormat = [{
+    $weight `,` $grad `,` $momentum attr-dict `:` type($weight)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `schedule`, or muon5.
+    ScheduleAttr getEffectiveSchedule();
+    /// The soft cap's coupling inputs for this step, in the unit of `norm`:
+    /// a bound on the update's norm and the decoupled decay factor.
+    struct CouplingParams { double updateNorm, decay; };
+    CouplingParams getSoftCapCoupling();
+  }];
+}
+
+#endif // LIPT_OPS_TD

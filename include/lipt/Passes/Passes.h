@@ -1,0 +1,42 @@
+//===- Passes.h - lipt passes, patterns and pipelines -----------*- C++ -*-===//
+
+#ifndef LIPT_PASSES_PASSES_H
+#define LIPT_PASSES_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir {
+class ConversionTarget;
+class RewritePatternSet;
+namespace lipt {
+
+#define GEN_PASS_DECL
+#include "lipt/Passes/Passes.h.inc"
+
+/// Lowerings of lipt.spectral_soft_cap and lipt.spectral_hard_cap.
+void populateLowerSpectralCapPatterns(RewritePatternSet &patterns);
+/// Lowerings of every lipt op (includes the cap patterns).
+void populateLiptToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Emits an error on every op of `root` that `isTarget` selects whose tensor
+/// types are not static (the lowerings need static shapes).
+LogicalResult checkStaticShapes(Operation *root,
+                                function_ref<bool(Operation *)> isTarget);
+
+/// lipt -> linalg -> bufferized -> LLVM dialect, ready for mlir-runner or
+/// the ExecutionEngine. Registered as `lipt-cpu-pipeline`.
+void buildLiptCpuPipeline(OpPassManager &pm);
+void registerLiptPipelines();
+
+#define GEN_PASS_REGISTRATION
+#include "lipt/Passes/Passes.h.inc"
+
+} // namespace lipt
+} // namespace mlir
+
+#endif // LIPT_PASSES_PASSES_H

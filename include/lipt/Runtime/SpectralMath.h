@@ -1,0 +1,84 @@
+//===- SpectralMath.h - Host-side math shared by compiler and runtime -----===//
+//
+// Scalar mathematics of ../shared/docs/paper-notes.md that the compiler folds
+// into IR and the runtime reuses: the soft-cap coupling root (Theorem 3.1),
+// the named Newton-Schulz schedules, and the scalar maps polynomial
+// iterations apply to each singular value. No MLIR dependency, so the runtime
+// and LibTorch-side code link it without pulling in the compiler.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_RUNTIME_SPECTRALMATH_H
+#define LIPT_RUNTIME_SPECTRALMATH_H
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lipt_runtime {
+
+/// One step X <- a X + (b A + c A^2) X, A = X X^T (paper-notes, "Orthogonalization").
+struct PolyStep {
+  double a, b, c;
+};
+
+/// A named schedule of odd polynomial steps with its documented output range.
+struct NamedSchedule {
+  std::string_view name;
+  std::vector<PolyStep> steps;
+  /// Inputs are divided by (frobScale * ||G||_F + eps) before the first step
+  /// (1.01 for Polar Express, 1 otherwise).
+  double frobScale;
+  /// Every singular value s with s / ||G||_F in [documentedInputMin, 1] lands
+  /// in [documentedMin, documentedMax] (measured with scalarScheduleMap).
+  double documentedInputMin, documentedMin, documentedMax;
+  std::string_view source;
+};
+
+/// All named schedules, in a stable order.
+const std::vector<NamedSchedule> &namedSchedules();
+/// The schedule called `name`, or nullptr.
+const NamedSchedule *findNamedSchedule(std::string_view name);
+/// "muon5, paper6, ..." for diagnostics.
+std::string namedScheduleList();
+
+/// The 4 hard-cap polynomial steps of paper-notes ("Hard cap polynomial").
+const std::vector<PolyStep> &hardCapPolynomialSteps();
+
+/// Applies the steps to one singular value (already normalised).
+double scalarScheduleMap(const std::vector<PolyStep> &steps, double sigma);
+
+/// The largest value the schedule maps any singular value to, over all inputs
+/// the Frobenius normalisation allows (s in (0, 1 / frobScale]), found on a
+/// dense grid. An "orthogonalized" update can have spectral norm this large,
+/// so couplings that assume ||update|| <= lr use lr * this gain.
+double scheduleMaxGain(const std::vector<PolyStep> &steps, double frobScale);
+
+/// p2(p1(sigma)) of the soft cap with strength alpha.
+double softCapScalar(double alpha, double sigma);
+
+/// The soft-cap strength for a weight that may have grown to sigma <= k (in
+/// units where the target is 1), such that every sigma in [0, k] ends in
+/// [0, 1]; 0 when k <= 1 (nothing to cap).
+///
+/// For k <= 81/62 this is Theorem 3.1's root (the smallest a >= 0 with
+/// p2(p1(k)) = 1), as in the reference. Beyond that the root is NOT enough:
+/// p2(p1(s)) peaks inside (0, k) above 1 (k = 1.7: 1.085). lipt then uses
+/// a = 3844/19683, which puts that peak exactly at 1. That holds up to
+/// softCapCouplingLimit() (~2.6); past it no strength of this polynomial
+/// bounds the weight and the result is empty. See the .cpp for the algebra.
+std::optional<double> softCapCouplingAlpha(double k);
+
+/// The largest k for which softCapCouplingAlpha guarantees the bound.
+double softCapCouplingLimit();
+
+/// k = (1 - wd) + lr / sigmaMax: the largest singular value, in units of the
+/// target sigmaMax, after a step whose update norm is <= lr and whose
+/// decoupled decay multiplies the weight by (1 - wd).
+double softCapCouplingK(double sigmaMax, double lr, double wd);
+
+} // namespace lipt_runtime
+
+#endif // LIPT_RUNTIME_SPECTRALMATH_H

@@ -1,0 +1,33 @@
+//===- LiptLowerToLinalg.cpp - --lipt-lower-to-linalg ---------------------===//
+
+#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Passes/Passes.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::lipt {
+#define GEN_PASS_DEF_LIPTLOWERTOLINALGPASS
+#include "lipt/Passes/Passes.h.inc"
+} // namespace mlir::lipt
+
+using namespace mlir;
+using namespace mlir::lipt;
+
+namespace {
+struct LiptLowerToLinalgPass
+    : mlir::lipt::impl::LiptLowerToLinalgPassBase<LiptLowerToLinalgPass> {
+  void runOnOperation() override {
+    auto isLipt = [](Operation *op) { return isa<LiptDialect>(op->getDialect()); };
+    if (failed(checkStaticShapes(getOperation(), isLipt)))
+      return signalPassFailure();
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<LiptDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateLiptToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

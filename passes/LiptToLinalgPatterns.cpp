@@ -1,0 +1,372 @@
+//===- LiptToLinalgPatterns.cpp - lipt -> linalg/tensor/arith/math --------===//
+//
+// One pattern per op. Each converts its operands to the batched compute form
+// (MatrixBuilder), applies the map of shared/docs/paper-notes.md, and
+// converts back. Bounds given in RMS->RMS units are turned into spectral
+// bounds here, once: sigma <= sigma_max * sqrt(fan_out / fan_in).
+//
+//===----------------------------------------------------------------------===//
+
+#include "MatrixBuilder.h"
+#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::lipt;
+
+namespace {
+
+/// The bound on sigma_1 that `sigmaMax` in unit `norm` means for a weight of
+/// type `type` ([..., fan_out, fan_in]).
+double spectralBound(RankedTensorType type, double sigmaMax, NormKind norm) {
+  if (norm == NormKind::spectral)
+    return sigmaMax;
+  int64_t rank = type.getRank();
+  double fanOut = type.getDimSize(rank - 2), fanIn = type.getDimSize(rank - 1);
+  return sigmaMax * std::sqrt(fanOut / fanIn);
+}
+
+double toDouble(FloatAttr a) { return a.getValueAsDouble(); }
+
+/// Frobenius normalisation followed by the schedule's steps.
+Value orthogonalize(MatrixBuilder &mb, Value x, ScheduleAttr schedule,
+                    double eps) {
+  x = mb.frobeniusNormalize(x, schedule.getFrobeniusScale(), eps);
+  for (const ::lipt_runtime::PolyStep &step : schedule.getSteps())
+    x = mb.polyStep(x, step);
+  return x;
+}
+
+struct LowerSoftCap : OpRewritePattern<SpectralSoftCapOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SpectralSoftCapOp op,
+                                PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    double bound = op.getSigmaMaxAttr()
+                       ? spectralBound(type, toDouble(op.getSigmaMaxAttr()),
+                                       op.getNorm())
+                       : 1.0;
+    // alpha acts on M = W / bound; on W it is alpha / bound^2 (p(x) is odd
+    // with a cubic term), so W is never rescaled.
+    double alpha = op.getEffectiveAlpha() / (bound * bound);
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    Value x = mb.toBatched(op.getWeight());
+    x = mb.polyStep(x, {1.0, -alpha, 0.0}); // p1
+    x = mb.polyStep(x, {1.0, alpha, 0.0});  // p2, on the new W
+    rw.replaceOp(op, mb.fromBatched(x, type));
+    return success();
+  }
+};
+
+struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SpectralHardCapOp op,
+                                PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    double s = spectralBound(type, toDouble(op.getSigmaMaxAttr()),
+                             op.getNorm());
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    Value w = mb.toBatched(op.getWeight());
+    Value result = op.getMethod() == HardCapMethod::polynomial
+                       ? polynomialCap(mb, w, s)
+                       : msignCap(mb, w, s, op.getScheduleAttr());
+    rw.replaceOp(op, mb.fromBatched(result, type));
+    return success();
+  }
+
+  /// paper-notes "Hard cap polynomial", on M = W / s folded into the
+  /// coefficients: M (a + b A + c A^2) = W (a + b/s^2 A_W + c/s^4 A_W^2) / s.
+  static Value polynomialCap(MatrixBuilder &mb, Value w, double s) {
+    for (const ::lipt_runtime::PolyStep &st : ::lipt_runtime::hardCapPolynomialSteps())
+      w = mb.polyStep(w, {st.a, st.b / (s * s), st.c / (s * s * s * s)});
+    return w;
+  }
+
+  /// paper-notes "Exact hard cap via the matrix sign", on M = W / s:
+  /// Q = msign(M), A = Q - M, cap(M) = 1/2 [Q + M - A msign(A)^T Q].
+  static Value msignCap(MatrixBuilder &mb, Value w, double s,
+                        ScheduleAttr schedule) {
+    if (!schedule)
+      schedule = ScheduleAttr::getNamed(mb.builder().getContext(),
+                                        "msign_precise");
+    const double eps = 1e-7;
+    Value m = mb.axpby(1.0 / s, w, 0.0, nullptr);
+    Value q = orthogonalize(mb, m, schedule, eps);
+    Value a = mb.axpby(1.0, q, -1.0, m);
+    Value qa = orthogonalize(mb, a, schedule, eps);
+    Value half = mb.axpby(0.5, q, 0.5, m);
+    Value negHalfA = mb.axpby(-0.5, a, 0.0, nullptr);
+    // Associate the triple product on the small side: (A QA^T) Q is m x m
+    // first when wide, A (QA^T Q) is n x n first when tall.
+    Value capped =
+        MatrixBuilder::isWide(w)
+            ? mb.matmul(mb.matmul(negHalfA, qa, false, true), q, false, false,
+                        half)
+            : mb.matmul(negHalfA, mb.matmul(qa, q, true, false), false, false,
+                        half);
+    return mb.axpby(s, capped, 0.0, nullptr);
+  }
+};
+
+struct LowerOrthogonalize : OpRewritePattern<OrthogonalizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(OrthogonalizeOp op,
+                                PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    Value x = orthogonalize(mb, mb.toBatched(op.getInput()), op.getSchedule(),
+                            toDouble(op.getEpsAttr()));
+    rw.replaceOp(op, mb.fromBatched(x, type));
+    return success();
+  }
+};
+
+struct LowerPowerIteration : OpRewritePattern<PowerIterationOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PowerIterationOp op,
+                                PatternRewriter &rw) const override {
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    MatrixBuilder mb(rw, op.getLoc(), wType.getElementType());
+    MatrixBuilder::Triple t =
+        mb.powerIteration(mb.toBatched(op.getWeight()),
+                          mb.vectorToBatched(op.getStart()),
+                          op.getItersAttr().getInt());
+    rw.replaceOp(op, {mb.scalarsFromBatched(t.sigma, op.getSigma().getType()),
+                      mb.vectorFromBatched(t.u, op.getU().getType()),
+                      mb.vectorFromBatched(t.v, op.getV().getType())});
+    return success();
+  }
+};
+
+/// Shared by hammer, normalize and spectral weight decay: batched weight and
+/// its top singular triple from the default start vector.
+template <typename OpTy>
+struct PowerIterationConstraint : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    Value w = mb.toBatched(op.getWeight());
+    ArrayRef<int64_t> shape = shapeOf(w);
+    MatrixBuilder::Triple t =
+        mb.powerIteration(w, mb.defaultStartVector(shape[0], shape[2]),
+                          op.getItersAttr().getInt());
+    rw.replaceOp(op, mb.fromBatched(apply(op, mb, w, t), type));
+    return success();
+  }
+  static Value apply(OpTy op, MatrixBuilder &mb, Value w,
+                     const MatrixBuilder::Triple &t);
+};
+
+// Hammer: W + (s - sigma_1) u v^T.
+template <>
+Value PowerIterationConstraint<SpectralHammerOp>::apply(
+    SpectralHammerOp op, MatrixBuilder &mb, Value w,
+    const MatrixBuilder::Triple &t) {
+  Value s = mb.constant(spectralBound(op.getType(),
+                                      toDouble(op.getSigmaMaxAttr()),
+                                      op.getNorm()));
+  Value coef = mb.map(t.sigma, shapeOf(t.sigma),
+                      [&](OpBuilder &nb, Location nl, ValueRange v) {
+                        return arith::SubFOp::create(nb, nl, s, v[0])
+                            .getResult();
+                      });
+  return mb.rankOneUpdate(w, coef, t.u, t.v);
+}
+
+// Normalize: W / max(1, sigma_1 / s).
+template <>
+Value PowerIterationConstraint<SpectralNormalizeOp>::apply(
+    SpectralNormalizeOp op, MatrixBuilder &mb, Value w,
+    const MatrixBuilder::Triple &t) {
+  Value s = mb.constant(spectralBound(op.getType(),
+                                      toDouble(op.getSigmaMaxAttr()),
+                                      op.getNorm()));
+  Value one = mb.constant(1.0);
+  return mb.scalePerBatch(w, t.sigma,
+                          [&](OpBuilder &nb, Location nl, ValueRange v) {
+                            Value r = arith::DivFOp::create(nb, nl, v[0], s);
+                            r = arith::MaximumFOp::create(nb, nl, r, one);
+                            return arith::DivFOp::create(nb, nl, one, r)
+                                .getResult();
+                          });
+}
+
+// Spectral weight decay: W - rate sigma_1 u v^T.
+template <>
+Value PowerIterationConstraint<SpectralWeightDecayOp>::apply(
+    SpectralWeightDecayOp op, MatrixBuilder &mb, Value w,
+    const MatrixBuilder::Triple &t) {
+  Value negRate = mb.constant(-toDouble(op.getRateAttr()));
+  Value coef = mb.map(t.sigma, shapeOf(t.sigma),
+                      [&](OpBuilder &nb, Location nl, ValueRange v) {
+                        return arith::MulFOp::create(nb, nl, negRate, v[0])
+                            .getResult();
+                      });
+  return mb.rankOneUpdate(w, coef, t.u, t.v);
+}
+
+struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RmsProjectOp op,
+                                PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    OpBuilder &b = mb.builder();
+    Location loc = op.getLoc();
+    Value x = mb.convertElementType(op.getWeight(), mb.computeType());
+    int64_t rank = type.getRank(), axis = op.getReducedAxis();
+
+    // Sum of squares over `axis`: out indexed by every other dim.
+    SmallVector<AffineExpr> kept;
+    SmallVector<int64_t> keptShape;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis) {
+        kept.push_back(b.getAffineDimExpr(d));
+        keptShape.push_back(type.getDimSize(d));
+      }
+    AffineMap dropAxis = AffineMap::get(rank, 0, kept, b.getContext());
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters[axis] = utils::IteratorType::reduction;
+    Value init = mb.zeros(keptShape);
+    Value ss =
+        linalg::GenericOp::create(
+            b, loc, init.getType(), x, init,
+            SmallVector<AffineMap>{mb.identity(rank), dropAxis}, iters,
+            [&](OpBuilder &nb, Location nl, ValueRange a) {
+              Value sq = arith::MulFOp::create(nb, nl, a[0], a[0]);
+              linalg::YieldOp::create(
+                  nb, nl, arith::AddFOp::create(nb, nl, a[1], sq).getResult());
+            })
+            .getResult(0);
+
+    // x / max(1, rms / max_rms), rms = sqrt(ss / len).
+    Value invLen = mb.constant(1.0 / double(type.getDimSize(axis)));
+    Value invMax = mb.constant(1.0 / toDouble(op.getMaxRmsAttr()));
+    Value one = mb.constant(1.0);
+    Value y = mb.map(
+        {x, ss}, type.getShape(),
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
+          Value r = math::SqrtOp::create(nb, nl, ms);
+          r = arith::MulFOp::create(nb, nl, r, invMax);
+          r = arith::MaximumFOp::create(nb, nl, r, one);
+          return arith::DivFOp::create(nb, nl, a[0], r).getResult();
+        },
+        {mb.identity(rank), dropAxis});
+    rw.replaceOp(op, mb.convertElementType(y, type.getElementType()));
+    return success();
+  }
+};
+
+/// Decomposes the Muon step into lipt.orthogonalize, elementwise updates and
+/// the constraint op, on the batched compute form; those are then lowered by
+/// their own patterns.
+struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MuonStepOp op,
+                                PatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getWeight().getType());
+    MLIRContext *ctx = rw.getContext();
+    Location loc = op.getLoc();
+    MatrixBuilder mb(rw, loc, type.getElementType());
+    Value w = mb.toBatched(op.getWeight());
+    Value g = mb.toBatched(op.getGrad());
+    Value mom = mb.toBatched(op.getMomentum());
+    auto batchedType = cast<RankedTensorType>(w.getType());
+
+    double lr = toDouble(op.getLrAttr()), beta = toDouble(op.getBetaAttr());
+    double wd = toDouble(op.getWdAttr()), tn = toDouble(op.getTargetNormAttr());
+    int64_t rank = type.getRank();
+    // sqrt(fan_out / fan_in): msign has spectral norm 1, RMS->RMS norm
+    // sqrt(fan_in / fan_out); this factor gives the update RMS->RMS norm 1.
+    double c = std::sqrt(double(type.getDimSize(rank - 2)) /
+                         double(type.getDimSize(rank - 1)));
+
+    // paper-notes "Muon step with a constraint".
+    Value newMom = mb.axpby(beta, mom, 1.0 - beta, g);
+    Value dir = op.getNesterov() ? mb.axpby(beta, newMom, 1.0 - beta, g)
+                                 : newMom;
+    ScheduleAttr schedule = op.getEffectiveSchedule();
+    Value ortho = OrthogonalizeOp::create(rw, loc, batchedType, dir, schedule,
+                                          rw.getF64FloatAttr(1e-7));
+    double decay = wd * lr * tn;
+    Value stepped = mb.axpby(1.0 - decay, w, -lr * c * tn, ortho);
+
+    Value constrained = stepped;
+    FloatAttr sigmaMax = op.getSigmaMaxAttr();
+    auto normAttr = NormKindAttr::get(ctx, op.getNorm());
+    switch (op.getConstraint()) {
+    case ConstraintKind::none:
+      break;
+    case ConstraintKind::soft_cap: {
+      MuonStepOp::CouplingParams p = op.getSoftCapCoupling();
+      constrained = SpectralSoftCapOp::create(
+          rw, loc, batchedType, stepped, /*alpha=*/FloatAttr(), sigmaMax,
+          rw.getF64FloatAttr(p.updateNorm), rw.getF64FloatAttr(p.decay),
+          normAttr);
+      break;
+    }
+    case ConstraintKind::hard_cap: {
+      auto method = op.getHardCapMethodAttr();
+      if (!method)
+        method = HardCapMethodAttr::get(ctx, HardCapMethod::polynomial);
+      constrained = SpectralHardCapOp::create(rw, loc, batchedType, stepped,
+                                              sigmaMax, method,
+                                              ScheduleAttr(), normAttr);
+      break;
+    }
+    case ConstraintKind::hammer:
+      constrained = SpectralHammerOp::create(rw, loc, batchedType, stepped,
+                                             sigmaMax, op.getItersAttr(),
+                                             normAttr);
+      break;
+    case ConstraintKind::normalize:
+      constrained = SpectralNormalizeOp::create(rw, loc, batchedType, stepped,
+                                                sigmaMax, op.getItersAttr(),
+                                                normAttr);
+      break;
+    }
+    rw.replaceOp(op, {mb.fromBatched(constrained, type),
+                      mb.fromBatched(newMom, type)});
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::lipt::populateLowerSpectralCapPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerSoftCap, LowerHardCap>(patterns.getContext());
+}
+
+void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
+  populateLowerSpectralCapPatterns(patterns);
+  patterns.add<LowerOrthogonalize, LowerPowerIteration,
+               PowerIterationConstraint<SpectralHammerOp>,
+               PowerIterationConstraint<SpectralNormalizeOp>,
+               PowerIterationConstraint<SpectralWeightDecayOp>,
+               LowerRmsProject, DecomposeMuonStep>(patterns.getContext());
+}
+
+LogicalResult
+mlir::lipt::checkStaticShapes(Operation *root,
+                              function_ref<bool(Operation *)> isTarget) {
+  bool ok = true;
+  root->walk([&](Operation *op) {
+    if (!isTarget(op))
+      return;
+    for (Type t : op->getOperandTypes())
+      if (auto shaped = dyn_cast<ShapedType>(t); shaped && !shaped.hasStaticShape()) {
+        op->emitOpError() << "lowering needs static shapes, got " << t;
+        ok = false;
+        return;
+      }
+  });
+  return success(ok);
+}

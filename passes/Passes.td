@@ -1,0 +1,46 @@
+//===- Passes.td - lipt passes -----------------------------*- tablegen -*-===//
+
+#ifndef LIPT_PASSES_TD
+#define LIPT_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerSpectralCapPass : Pass<"lower-spectral-cap"> {
+  let summary = "Lower lipt.spectral_soft_cap and lipt.spectral_hard_cap to linalg";
+  let description = [{
+    The user-facing entry point (`lipt-opt --lower-spectral-cap`). Lowers only
+    the two caps; other lipt ops are left alone.
+
+    ```mlir
+    %0 = lipt.spectral_soft_cap %w {alpha = 0.1} : tensor<64x16xf32>
+    // becomes, on the small (16x16) Gram side:
+    //   A = W^T W; P = -0.1 A; W1 = W + W P; (same with +0.1 on W1)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
+  let summary = "Lower every lipt op to linalg/tensor/arith/math";
+  let description = [{
+    Every op is computed on batched [B, m, n] tensors in f32 (f64 stays f64;
+    f16/bf16 are extended and truncated back), with matrix products on the
+    smaller Gram side. muon_step is first decomposed into lipt.orthogonalize,
+    elementwise updates and the constraint op, which are then lowered.
+    Shapes must be static.
+
+    ```mlir
+    %o = lipt.orthogonalize %g {schedule = #lipt.schedule<"muon5">} : tensor<8x32xf32>
+    // becomes: X = G / (||G||_F + 1e-7); 5 x { A = X X^T; B = bA + cA^2; X = aX + B X }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+#endif // LIPT_PASSES_TD

@@ -1,0 +1,40 @@
+# -*- Python -*-
+# lit configuration of the lipt test suite.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "LIPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
+# Unit/ is its own suite (GoogleTest format); lipt_case.py is a helper.
+config.excludes = ["Unit", "lit.cfg.py", "lipt_case.py"]
+
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.lipt_tools_dir, append_path=True)
+
+runner_libs = ",".join(
+    os.path.join(config.mlir_lib_dir, lib)
+    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
+config.substitutions += [
+    ("%python", config.python_with_numpy),
+    ("%lipt_case", config.python_with_numpy + " " +
+     os.path.join(config.test_source_root, "Execution", "lipt_case.py")),
+    ("%lipt_plugin", os.path.join(config.lipt_lib_dir, "LiptPlugin.so")),
+    # The stock tool, by absolute path: the plugin test must not pick up
+    # anything of ours.
+    ("%stock_mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
+    ("%run_cpu", "mlir-runner -e main -entry-point-result=void "
+     "-shared-libs=" + runner_libs),
+]
+
+llvm_config.add_tool_substitutions(["lipt-opt", "mlir-runner"],
+                                   [config.lipt_tools_dir,
+                                    config.llvm_tools_dir])
