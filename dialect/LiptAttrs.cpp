@@ -26,7 +26,8 @@ void LiptDialect::registerAttributes() {
 }
 
 namespace {
-SmallVector<double> flatten(const std::vector<::lipt_runtime::PolyStep> &steps) {
+SmallVector<double>
+flatten(const std::vector<::lipt_runtime::PolyStep> &steps) {
   SmallVector<double> flat;
   for (const ::lipt_runtime::PolyStep &s : steps)
     flat.append({s.a, s.b, s.c});
@@ -36,11 +37,11 @@ SmallVector<double> flatten(const std::vector<::lipt_runtime::PolyStep> &steps) 
 
 ScheduleAttr ScheduleAttr::getNamed(MLIRContext *ctx, StringRef name) {
   const ::lipt_runtime::NamedSchedule *known =
-      ::lipt_runtime::findNamedSchedule(std::string_view(name.data(), name.size()));
+      ::lipt_runtime::findNamedSchedule(
+          std::string_view(name.data(), name.size()));
   if (!known)
     return {};
-  return get(ctx, name,
-             DenseF64ArrayAttr::get(ctx, flatten(known->steps)),
+  return get(ctx, name, DenseF64ArrayAttr::get(ctx, flatten(known->steps)),
              llvm::APFloat(known->frobScale));
 }
 
@@ -52,10 +53,10 @@ std::vector<::lipt_runtime::PolyStep> ScheduleAttr::getSteps() const {
   return steps;
 }
 
-LogicalResult
-ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     StringRef name, DenseF64ArrayAttr coefficientsAttr,
-                     llvm::APFloat scaleValue) {
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef name,
+                                   DenseF64ArrayAttr coefficientsAttr,
+                                   llvm::APFloat scaleValue) {
   ArrayRef<double> coefficients = coefficientsAttr.asArrayRef();
   double scale = scaleValue.convertToDouble();
   if (coefficients.empty())
@@ -93,14 +94,14 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   auto parseStep = [&]() -> ParseResult {
     SMLoc stepLoc = parser.getCurrentLocation();
     size_t before = coefficients.size();
-    if (parser.parseCommaSeparatedList(
-            AsmParser::Delimiter::Square, [&]() -> ParseResult {
-              double v;
-              if (parser.parseFloat(v))
-                return failure();
-              coefficients.push_back(v);
-              return success();
-            }))
+    if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                       [&]() -> ParseResult {
+                                         double v;
+                                         if (parser.parseFloat(v))
+                                           return failure();
+                                         coefficients.push_back(v);
+                                         return success();
+                                       }))
       return failure();
     if (coefficients.size() - before != 3)
       return parser.emitError(stepLoc)

@@ -47,9 +47,8 @@ LogicalResult verifyPositive(Operation *op, StringRef name, double v,
   if (failed(verifyFinite(op, name, v)))
     return failure();
   if (!(v > 0.0))
-    return op->emitOpError()
-           << "attribute '" << name << "' must be > 0 (" << why << "), got "
-           << v;
+    return op->emitOpError() << "attribute '" << name << "' must be > 0 ("
+                             << why << "), got " << v;
   return success();
 }
 
@@ -58,9 +57,8 @@ LogicalResult verifyNonNegative(Operation *op, StringRef name, double v,
   if (failed(verifyFinite(op, name, v)))
     return failure();
   if (v < 0.0)
-    return op->emitOpError()
-           << "attribute '" << name << "' must be >= 0 (" << why << "), got "
-           << v;
+    return op->emitOpError() << "attribute '" << name << "' must be >= 0 ("
+                             << why << "), got " << v;
   return success();
 }
 
@@ -202,9 +200,10 @@ LogicalResult PowerIterationOp::verify() {
                            << w.getElementType() << ", got "
                            << t.getElementType();
     if (t.getShape() != want) {
-      RankedTensorType wantType = RankedTensorType::get(want, t.getElementType());
-      return emitOpError() << name << " must be " << meaning << ": "
-                           << wantType << " for weight " << w << ", got " << t;
+      RankedTensorType wantType =
+          RankedTensorType::get(want, t.getElementType());
+      return emitOpError() << name << " must be " << meaning << ": " << wantType
+                           << " for weight " << w << ", got " << t;
     }
     return success();
   };
@@ -215,10 +214,9 @@ LogicalResult PowerIterationOp::verify() {
                     "batch dims followed by fan_in")) ||
       failed(expect(getSigma(), "result sigma", batch,
                     "one value per matrix (the batch dims)")) ||
-      failed(expect(getU(), "result u", vecM,
-                    "batch dims followed by fan_out")) ||
-      failed(expect(getV(), "result v", vecN,
-                    "batch dims followed by fan_in")))
+      failed(
+          expect(getU(), "result u", vecM, "batch dims followed by fan_out")) ||
+      failed(expect(getV(), "result v", vecN, "batch dims followed by fan_in")))
     return failure();
   return success();
 }
@@ -227,20 +225,23 @@ LogicalResult PowerIterationOp::verify() {
 // Power-iteration based constraints
 //===----------------------------------------------------------------------===//
 
-LogicalResult SpectralHammerOp::verify() {
-  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
-      failed(verifyIters(*this, getItersAttr())))
+namespace {
+/// Hammer and normalize: a weight, a bound and a power-iteration count.
+template <typename OpTy> LogicalResult verifyBoundedPowerIteration(OpTy op) {
+  if (failed(verifyWeight(op, op.getWeight(), "the weight")) ||
+      failed(verifyIters(op, op.getItersAttr())))
     return failure();
-  return verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+  return verifyPositive(op, "sigma_max", toDouble(op.getSigmaMaxAttr()),
                         kSigmaMaxWhy);
+}
+} // namespace
+
+LogicalResult SpectralHammerOp::verify() {
+  return verifyBoundedPowerIteration(*this);
 }
 
 LogicalResult SpectralNormalizeOp::verify() {
-  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
-      failed(verifyIters(*this, getItersAttr())))
-    return failure();
-  return verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
-                        kSigmaMaxWhy);
+  return verifyBoundedPowerIteration(*this);
 }
 
 LogicalResult SpectralWeightDecayOp::verify() {
@@ -298,8 +299,7 @@ LogicalResult MuonStepOp::verify() {
                                "a learning rate")) ||
       failed(verifyNonNegative(*this, "wd", toDouble(getWdAttr()),
                                "a weight-decay coefficient")) ||
-      failed(verifyPositive(*this, "target_norm",
-                            toDouble(getTargetNormAttr()),
+      failed(verifyPositive(*this, "target_norm", toDouble(getTargetNormAttr()),
                             "the module's share of the learning rate")))
     return failure();
   double beta = toDouble(getBetaAttr());
@@ -317,8 +317,8 @@ LogicalResult MuonStepOp::verify() {
                          << decay;
   bool constrained = getConstraint() != ConstraintKind::none;
   if (constrained && !getSigmaMaxAttr())
-    return emitOpError() << "constraint " << stringifyConstraintKind(
-                                                 getConstraint())
+    return emitOpError() << "constraint "
+                         << stringifyConstraintKind(getConstraint())
                          << " needs attribute 'sigma_max'";
   if (!constrained && getSigmaMaxAttr())
     return emitOpError() << "attribute 'sigma_max' is given but constraint "

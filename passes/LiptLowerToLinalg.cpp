@@ -17,7 +17,9 @@ namespace {
 struct LiptLowerToLinalgPass
     : mlir::lipt::impl::LiptLowerToLinalgPassBase<LiptLowerToLinalgPass> {
   void runOnOperation() override {
-    auto isLipt = [](Operation *op) { return isa<LiptDialect>(op->getDialect()); };
+    auto isLipt = [](Operation *op) {
+      return isa<LiptDialect>(op->getDialect());
+    };
     if (failed(checkStaticShapes(getOperation(), isLipt)))
       return signalPassFailure();
     ConversionTarget target(getContext());

@@ -48,10 +48,10 @@ struct LowerSoftCap : OpRewritePattern<SpectralSoftCapOp> {
   LogicalResult matchAndRewrite(SpectralSoftCapOp op,
                                 PatternRewriter &rw) const override {
     RankedTensorType type = op.getType();
-    double bound = op.getSigmaMaxAttr()
-                       ? spectralBound(type, toDouble(op.getSigmaMaxAttr()),
-                                       op.getNorm())
-                       : 1.0;
+    double bound =
+        op.getSigmaMaxAttr()
+            ? spectralBound(type, toDouble(op.getSigmaMaxAttr()), op.getNorm())
+            : 1.0;
     // alpha acts on M = W / bound; on W it is alpha / bound^2 (p(x) is odd
     // with a cubic term), so W is never rescaled.
     double alpha = op.getEffectiveAlpha() / (bound * bound);
@@ -69,8 +69,8 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
   LogicalResult matchAndRewrite(SpectralHardCapOp op,
                                 PatternRewriter &rw) const override {
     RankedTensorType type = op.getType();
-    double s = spectralBound(type, toDouble(op.getSigmaMaxAttr()),
-                             op.getNorm());
+    double s =
+        spectralBound(type, toDouble(op.getSigmaMaxAttr()), op.getNorm());
     MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
     Value w = mb.toBatched(op.getWeight());
     Value result = op.getMethod() == HardCapMethod::polynomial
@@ -83,7 +83,8 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
   /// paper-notes "Hard cap polynomial", on M = W / s folded into the
   /// coefficients: M (a + b A + c A^2) = W (a + b/s^2 A_W + c/s^4 A_W^2) / s.
   static Value polynomialCap(MatrixBuilder &mb, Value w, double s) {
-    for (const ::lipt_runtime::PolyStep &st : ::lipt_runtime::hardCapPolynomialSteps())
+    for (const ::lipt_runtime::PolyStep &st :
+         ::lipt_runtime::hardCapPolynomialSteps())
       w = mb.polyStep(w, {st.a, st.b / (s * s), st.c / (s * s * s * s)});
     return w;
   }
@@ -93,8 +94,8 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
   static Value msignCap(MatrixBuilder &mb, Value w, double s,
                         ScheduleAttr schedule) {
     if (!schedule)
-      schedule = ScheduleAttr::getNamed(mb.builder().getContext(),
-                                        "msign_precise");
+      schedule =
+          ScheduleAttr::getNamed(mb.builder().getContext(), "msign_precise");
     const double eps = 1e-7;
     Value m = mb.axpby(1.0 / s, w, 0.0, nullptr);
     Value q = orthogonalize(mb, m, schedule, eps);
@@ -104,12 +105,11 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
     Value negHalfA = mb.axpby(-0.5, a, 0.0, nullptr);
     // Associate the triple product on the small side: (A QA^T) Q is m x m
     // first when wide, A (QA^T Q) is n x n first when tall.
-    Value capped =
-        MatrixBuilder::isWide(w)
-            ? mb.matmul(mb.matmul(negHalfA, qa, false, true), q, false, false,
-                        half)
-            : mb.matmul(negHalfA, mb.matmul(qa, q, true, false), false, false,
-                        half);
+    Value capped = MatrixBuilder::isWide(w)
+                       ? mb.matmul(mb.matmul(negHalfA, qa, false, true), q,
+                                   false, false, half)
+                       : mb.matmul(negHalfA, mb.matmul(qa, q, true, false),
+                                   false, false, half);
     return mb.axpby(s, capped, 0.0, nullptr);
   }
 };
@@ -133,10 +133,9 @@ struct LowerPowerIteration : OpRewritePattern<PowerIterationOp> {
                                 PatternRewriter &rw) const override {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     MatrixBuilder mb(rw, op.getLoc(), wType.getElementType());
-    MatrixBuilder::Triple t =
-        mb.powerIteration(mb.toBatched(op.getWeight()),
-                          mb.vectorToBatched(op.getStart()),
-                          op.getItersAttr().getInt());
+    MatrixBuilder::Triple t = mb.powerIteration(
+        mb.toBatched(op.getWeight()), mb.vectorToBatched(op.getStart()),
+        op.getItersAttr().getInt());
     rw.replaceOp(op, {mb.scalarsFromBatched(t.sigma, op.getSigma().getType()),
                       mb.vectorFromBatched(t.u, op.getU().getType()),
                       mb.vectorFromBatched(t.v, op.getV().getType())});
@@ -169,14 +168,12 @@ template <>
 Value PowerIterationConstraint<SpectralHammerOp>::apply(
     SpectralHammerOp op, MatrixBuilder &mb, Value w,
     const MatrixBuilder::Triple &t) {
-  Value s = mb.constant(spectralBound(op.getType(),
-                                      toDouble(op.getSigmaMaxAttr()),
-                                      op.getNorm()));
-  Value coef = mb.map(t.sigma, shapeOf(t.sigma),
-                      [&](OpBuilder &nb, Location nl, ValueRange v) {
-                        return arith::SubFOp::create(nb, nl, s, v[0])
-                            .getResult();
-                      });
+  Value s = mb.constant(spectralBound(
+      op.getType(), toDouble(op.getSigmaMaxAttr()), op.getNorm()));
+  Value coef = mb.map(
+      t.sigma, shapeOf(t.sigma), [&](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::SubFOp::create(nb, nl, s, v[0]).getResult();
+      });
   return mb.rankOneUpdate(w, coef, t.u, t.v);
 }
 
@@ -185,17 +182,15 @@ template <>
 Value PowerIterationConstraint<SpectralNormalizeOp>::apply(
     SpectralNormalizeOp op, MatrixBuilder &mb, Value w,
     const MatrixBuilder::Triple &t) {
-  Value s = mb.constant(spectralBound(op.getType(),
-                                      toDouble(op.getSigmaMaxAttr()),
-                                      op.getNorm()));
+  Value s = mb.constant(spectralBound(
+      op.getType(), toDouble(op.getSigmaMaxAttr()), op.getNorm()));
   Value one = mb.constant(1.0);
-  return mb.scalePerBatch(w, t.sigma,
-                          [&](OpBuilder &nb, Location nl, ValueRange v) {
-                            Value r = arith::DivFOp::create(nb, nl, v[0], s);
-                            r = arith::MaximumFOp::create(nb, nl, r, one);
-                            return arith::DivFOp::create(nb, nl, one, r)
-                                .getResult();
-                          });
+  return mb.scalePerBatch(
+      w, t.sigma, [&](OpBuilder &nb, Location nl, ValueRange v) {
+        Value r = arith::DivFOp::create(nb, nl, v[0], s);
+        r = arith::MaximumFOp::create(nb, nl, r, one);
+        return arith::DivFOp::create(nb, nl, one, r).getResult();
+      });
 }
 
 // Spectral weight decay: W - rate sigma_1 u v^T.
@@ -204,11 +199,10 @@ Value PowerIterationConstraint<SpectralWeightDecayOp>::apply(
     SpectralWeightDecayOp op, MatrixBuilder &mb, Value w,
     const MatrixBuilder::Triple &t) {
   Value negRate = mb.constant(-toDouble(op.getRateAttr()));
-  Value coef = mb.map(t.sigma, shapeOf(t.sigma),
-                      [&](OpBuilder &nb, Location nl, ValueRange v) {
-                        return arith::MulFOp::create(nb, nl, negRate, v[0])
-                            .getResult();
-                      });
+  Value coef = mb.map(
+      t.sigma, shapeOf(t.sigma), [&](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, negRate, v[0]).getResult();
+      });
   return mb.rankOneUpdate(w, coef, t.u, t.v);
 }
 
@@ -219,7 +213,6 @@ struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
     RankedTensorType type = op.getType();
     MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
     OpBuilder &b = mb.builder();
-    Location loc = op.getLoc();
     Value x = mb.convertElementType(op.getWeight(), mb.computeType());
     int64_t rank = type.getRank(), axis = op.getReducedAxis();
 
@@ -234,32 +227,24 @@ struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
     AffineMap dropAxis = AffineMap::get(rank, 0, kept, b.getContext());
     SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
     iters[axis] = utils::IteratorType::reduction;
-    Value init = mb.zeros(keptShape);
-    Value ss =
-        linalg::GenericOp::create(
-            b, loc, init.getType(), x, init,
-            SmallVector<AffineMap>{mb.identity(rank), dropAxis}, iters,
-            [&](OpBuilder &nb, Location nl, ValueRange a) {
-              Value sq = arith::MulFOp::create(nb, nl, a[0], a[0]);
-              linalg::YieldOp::create(
-                  nb, nl, arith::AddFOp::create(nb, nl, a[1], sq).getResult());
-            })
-            .getResult(0);
+    Value ss = mb.multiplyAccumulate(
+        x, x, {mb.identity(rank), mb.identity(rank), dropAxis}, iters,
+        mb.zeros(keptShape));
 
     // x / max(1, rms / max_rms), rms = sqrt(ss / len).
     Value invLen = mb.constant(1.0 / double(type.getDimSize(axis)));
     Value invMax = mb.constant(1.0 / toDouble(op.getMaxRmsAttr()));
     Value one = mb.constant(1.0);
-    Value y = mb.map(
-        {x, ss}, type.getShape(),
-        [&](OpBuilder &nb, Location nl, ValueRange a) {
-          Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
-          Value r = math::SqrtOp::create(nb, nl, ms);
-          r = arith::MulFOp::create(nb, nl, r, invMax);
-          r = arith::MaximumFOp::create(nb, nl, r, one);
-          return arith::DivFOp::create(nb, nl, a[0], r).getResult();
-        },
-        {mb.identity(rank), dropAxis});
+    Value y =
+        mb.map({x, ss}, type.getShape(),
+               [&](OpBuilder &nb, Location nl, ValueRange a) {
+                 Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
+                 Value r = math::SqrtOp::create(nb, nl, ms);
+                 r = arith::MulFOp::create(nb, nl, r, invMax);
+                 r = arith::MaximumFOp::create(nb, nl, r, one);
+                 return arith::DivFOp::create(nb, nl, a[0], r).getResult();
+               },
+               {mb.identity(rank), dropAxis});
     rw.replaceOp(op, mb.convertElementType(y, type.getElementType()));
     return success();
   }
@@ -291,8 +276,8 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
 
     // paper-notes "Muon step with a constraint".
     Value newMom = mb.axpby(beta, mom, 1.0 - beta, g);
-    Value dir = op.getNesterov() ? mb.axpby(beta, newMom, 1.0 - beta, g)
-                                 : newMom;
+    Value dir =
+        op.getNesterov() ? mb.axpby(beta, newMom, 1.0 - beta, g) : newMom;
     ScheduleAttr schedule = op.getEffectiveSchedule();
     Value ortho = OrthogonalizeOp::create(rw, loc, batchedType, dir, schedule,
                                           rw.getF64FloatAttr(1e-7));
@@ -317,24 +302,22 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
       auto method = op.getHardCapMethodAttr();
       if (!method)
         method = HardCapMethodAttr::get(ctx, HardCapMethod::polynomial);
-      constrained = SpectralHardCapOp::create(rw, loc, batchedType, stepped,
-                                              sigmaMax, method,
-                                              ScheduleAttr(), normAttr);
+      constrained =
+          SpectralHardCapOp::create(rw, loc, batchedType, stepped, sigmaMax,
+                                    method, ScheduleAttr(), normAttr);
       break;
     }
     case ConstraintKind::hammer:
-      constrained = SpectralHammerOp::create(rw, loc, batchedType, stepped,
-                                             sigmaMax, op.getItersAttr(),
-                                             normAttr);
+      constrained = SpectralHammerOp::create(
+          rw, loc, batchedType, stepped, sigmaMax, op.getItersAttr(), normAttr);
       break;
     case ConstraintKind::normalize:
-      constrained = SpectralNormalizeOp::create(rw, loc, batchedType, stepped,
-                                                sigmaMax, op.getItersAttr(),
-                                                normAttr);
+      constrained = SpectralNormalizeOp::create(
+          rw, loc, batchedType, stepped, sigmaMax, op.getItersAttr(), normAttr);
       break;
     }
-    rw.replaceOp(op, {mb.fromBatched(constrained, type),
-                      mb.fromBatched(newMom, type)});
+    rw.replaceOp(
+        op, {mb.fromBatched(constrained, type), mb.fromBatched(newMom, type)});
     return success();
   }
 };
@@ -350,8 +333,8 @@ void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerOrthogonalize, LowerPowerIteration,
                PowerIterationConstraint<SpectralHammerOp>,
                PowerIterationConstraint<SpectralNormalizeOp>,
-               PowerIterationConstraint<SpectralWeightDecayOp>,
-               LowerRmsProject, DecomposeMuonStep>(patterns.getContext());
+               PowerIterationConstraint<SpectralWeightDecayOp>, LowerRmsProject,
+               DecomposeMuonStep>(patterns.getContext());
 }
 
 LogicalResult
@@ -362,7 +345,8 @@ mlir::lipt::checkStaticShapes(Operation *root,
     if (!isTarget(op))
       return;
     for (Type t : op->getOperandTypes())
-      if (auto shaped = dyn_cast<ShapedType>(t); shaped && !shaped.hasStaticShape()) {
+      if (auto shaped = dyn_cast<ShapedType>(t);
+          shaped && !shaped.hasStaticShape()) {
         op->emitOpError() << "lowering needs static shapes, got " << t;
         ok = false;
         return;

@@ -59,9 +59,9 @@ Value MatrixBuilder::convertElementType(Value x, Type to) {
       b, loc, init.getType(), x, init,
       SmallVector<AffineMap>(2, identity(rank)), iters,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value r = widen ? arith::ExtFOp::create(nb, nl, to, args[0]).getResult()
-                        : arith::TruncFOp::create(nb, nl, to, args[0])
-                              .getResult();
+        Value r =
+            widen ? arith::ExtFOp::create(nb, nl, to, args[0]).getResult()
+                  : arith::TruncFOp::create(nb, nl, to, args[0]).getResult();
         linalg::YieldOp::create(nb, nl, r);
       });
   return op.getResult(0);
@@ -134,8 +134,7 @@ Value MatrixBuilder::vectorToBatched(Value vector) {
   return convertElementType(reshapeToBatched(b, loc, vector, 1), ct);
 }
 
-Value MatrixBuilder::vectorFromBatched(Value batched,
-                                       RankedTensorType target) {
+Value MatrixBuilder::vectorFromBatched(Value batched, RankedTensorType target) {
   return reshapeFromBatched(
       b, loc, convertElementType(batched, target.getElementType()), target, 1);
 }
@@ -171,13 +170,14 @@ Value MatrixBuilder::map(ValueRange inputs, ArrayRef<int64_t> outShape,
   auto op = linalg::GenericOp::create(
       b, loc, init.getType(), inputs, init, maps, iters,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        linalg::YieldOp::create(nb, nl,
-                                body(nb, nl, args.drop_back()));
+        linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
       });
   return op.getResult(0);
 }
 
 Value MatrixBuilder::axpby(double a, Value x, double bCoef, Value y) {
+  if (!y && a == 1.0)
+    return x;
   Value ca = constant(a);
   if (!y)
     return map(x, shapeOf(x), [&](OpBuilder &nb, Location nl, ValueRange v) {
@@ -195,6 +195,20 @@ Value MatrixBuilder::axpby(double a, Value x, double bCoef, Value y) {
 // Products and reductions
 //===----------------------------------------------------------------------===//
 
+Value MatrixBuilder::multiplyAccumulate(Value lhs, Value rhs,
+                                        ArrayRef<AffineMap> maps,
+                                        ArrayRef<IteratorType> iters,
+                                        Value init) {
+  auto op = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iters,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, nl, arith::AddFOp::create(nb, nl, args[2], p).getResult());
+      });
+  return op.getResult(0);
+}
+
 Value MatrixBuilder::matmul(Value lhs, Value rhs, bool transLhs, bool transRhs,
                             Value acc) {
   ArrayRef<int64_t> ls = shapeOf(lhs), rs = shapeOf(rhs);
@@ -207,23 +221,13 @@ Value MatrixBuilder::matmul(Value lhs, Value rhs, bool transLhs, bool transRhs,
   auto mapOf = [&](ArrayRef<AffineExpr> e) {
     return AffineMap::get(4, 0, e, ctx);
   };
-  SmallVector<AffineMap> maps{
-      transLhs ? mapOf({bb, k, i}) : mapOf({bb, i, k}),
-      transRhs ? mapOf({bb, j, k}) : mapOf({bb, k, j}), mapOf({bb, i, j})};
-  SmallVector<IteratorType> iters{IteratorType::parallel,
-                                  IteratorType::parallel,
-                                  IteratorType::parallel,
-                                  IteratorType::reduction};
-  Value init = acc ? acc : zeros(outShape);
-  auto op = linalg::GenericOp::create(
-      b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iters,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
-        linalg::YieldOp::create(nb, nl,
-                                arith::AddFOp::create(nb, nl, args[2], p)
-                                    .getResult());
-      });
-  return op.getResult(0);
+  SmallVector<AffineMap> maps{transLhs ? mapOf({bb, k, i}) : mapOf({bb, i, k}),
+                              transRhs ? mapOf({bb, j, k}) : mapOf({bb, k, j}),
+                              mapOf({bb, i, j})};
+  SmallVector<IteratorType> iters{
+      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+      IteratorType::reduction};
+  return multiplyAccumulate(lhs, rhs, maps, iters, acc ? acc : zeros(outShape));
 }
 
 Value MatrixBuilder::matvec(Value w, Value v, bool transposed) {
@@ -238,39 +242,21 @@ Value MatrixBuilder::matvec(Value w, Value v, bool transposed) {
   SmallVector<AffineMap> maps{transposed ? mapOf({bb, k, i})
                                          : mapOf({bb, i, k}),
                               mapOf({bb, k}), mapOf({bb, i})};
-  SmallVector<IteratorType> iters{IteratorType::parallel,
-                                  IteratorType::parallel,
-                                  IteratorType::reduction};
-  Value init = zeros(outShape);
-  auto op = linalg::GenericOp::create(
-      b, loc, init.getType(), ValueRange{w, v}, init, maps, iters,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
-        linalg::YieldOp::create(nb, nl,
-                                arith::AddFOp::create(nb, nl, args[2], p)
-                                    .getResult());
-      });
-  return op.getResult(0);
+  SmallVector<IteratorType> iters{
+      IteratorType::parallel, IteratorType::parallel, IteratorType::reduction};
+  return multiplyAccumulate(w, v, maps, iters, zeros(outShape));
 }
 
 Value MatrixBuilder::sumOfSquares(Value x) {
   ArrayRef<int64_t> shape = shapeOf(x);
   unsigned rank = shape.size();
   MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps{identity(rank),
-                              AffineMap::get(rank, 0, getAffineDimExpr(0, ctx))};
+  SmallVector<AffineMap> maps{
+      identity(rank), identity(rank),
+      AffineMap::get(rank, 0, getAffineDimExpr(0, ctx))};
   SmallVector<IteratorType> iters(rank, IteratorType::reduction);
   iters[0] = IteratorType::parallel;
-  Value init = zeros({shape[0]});
-  auto op = linalg::GenericOp::create(
-      b, loc, init.getType(), x, init, maps, iters,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value sq = arith::MulFOp::create(nb, nl, args[0], args[0]);
-        linalg::YieldOp::create(nb, nl,
-                                arith::AddFOp::create(nb, nl, args[1], sq)
-                                    .getResult());
-      });
-  return op.getResult(0);
+  return multiplyAccumulate(x, x, maps, iters, zeros({shape[0]}));
 }
 
 Value MatrixBuilder::norm(Value x) {
@@ -315,23 +301,24 @@ Value MatrixBuilder::scalePerBatch(Value x, Value perBatch, BodyFn scalarFn) {
   unsigned rank = shape.size();
   MLIRContext *ctx = b.getContext();
   Value factor = map(perBatch, shapeOf(perBatch), scalarFn);
-  SmallVector<AffineMap> maps{identity(rank),
-                              AffineMap::get(rank, 0, getAffineDimExpr(0, ctx))};
-  return map({x, factor}, shape,
-             [](OpBuilder &nb, Location nl, ValueRange v) {
-               return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-             },
-             maps);
+  SmallVector<AffineMap> maps{
+      identity(rank), AffineMap::get(rank, 0, getAffineDimExpr(0, ctx))};
+  return map(
+      {x, factor}, shape,
+      [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+      },
+      maps);
 }
 
 Value MatrixBuilder::frobeniusNormalize(Value x, double scale, double eps) {
   Value cs = constant(scale), ce = constant(eps), one = constant(1.0);
-  return scalePerBatch(x, norm(x), [&](OpBuilder &nb, Location nl,
-                                       ValueRange v) {
-    Value d = arith::MulFOp::create(nb, nl, cs, v[0]);
-    d = arith::AddFOp::create(nb, nl, d, ce);
-    return arith::DivFOp::create(nb, nl, one, d).getResult();
-  });
+  return scalePerBatch(
+      x, norm(x), [&](OpBuilder &nb, Location nl, ValueRange v) {
+        Value d = arith::MulFOp::create(nb, nl, cs, v[0]);
+        d = arith::AddFOp::create(nb, nl, d, ce);
+        return arith::DivFOp::create(nb, nl, one, d).getResult();
+      });
 }
 
 Value MatrixBuilder::defaultStartVector(int64_t batch, int64_t n) {
@@ -359,13 +346,11 @@ MatrixBuilder::Triple MatrixBuilder::powerIteration(Value w, Value start,
   Value tiny = constant(ct.isF64() ? 1e-300 : 1e-30);
   Value one = constant(1.0);
   auto normalize = [&](Value vec) {
-    return scalePerBatch(vec, norm(vec),
-                         [&](OpBuilder &nb, Location nl, ValueRange v) {
-                           Value d =
-                               arith::MaximumFOp::create(nb, nl, v[0], tiny);
-                           return arith::DivFOp::create(nb, nl, one, d)
-                               .getResult();
-                         });
+    return scalePerBatch(
+        vec, norm(vec), [&](OpBuilder &nb, Location nl, ValueRange v) {
+          Value d = arith::MaximumFOp::create(nb, nl, v[0], tiny);
+          return arith::DivFOp::create(nb, nl, one, d).getResult();
+        });
   };
   // paper-notes, "Power iteration": v <- W^T W v / ||.||, unrolled (iters is
   // small by design: 16 cold, 1-2 warm).
@@ -382,15 +367,15 @@ Value MatrixBuilder::rankOneUpdate(Value x, Value coef, Value u, Value v) {
   MLIRContext *ctx = b.getContext();
   AffineExpr bb, i, j;
   bindDims(ctx, bb, i, j);
-  SmallVector<AffineMap> maps{AffineMap::get(3, 0, {bb, i, j}, ctx),
-                              AffineMap::get(3, 0, {bb}, ctx),
-                              AffineMap::get(3, 0, {bb, i}, ctx),
-                              AffineMap::get(3, 0, {bb, j}, ctx)};
-  return map({x, coef, u, v}, shapeOf(x),
-             [](OpBuilder &nb, Location nl, ValueRange a) {
-               Value cu = arith::MulFOp::create(nb, nl, a[1], a[2]);
-               Value cuv = arith::MulFOp::create(nb, nl, cu, a[3]);
-               return arith::AddFOp::create(nb, nl, a[0], cuv).getResult();
-             },
-             maps);
+  SmallVector<AffineMap> maps{
+      AffineMap::get(3, 0, {bb, i, j}, ctx), AffineMap::get(3, 0, {bb}, ctx),
+      AffineMap::get(3, 0, {bb, i}, ctx), AffineMap::get(3, 0, {bb, j}, ctx)};
+  return map(
+      {x, coef, u, v}, shapeOf(x),
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        Value cu = arith::MulFOp::create(nb, nl, a[1], a[2]);
+        Value cuv = arith::MulFOp::create(nb, nl, cu, a[3]);
+        return arith::AddFOp::create(nb, nl, a[0], cuv).getResult();
+      },
+      maps);
 }

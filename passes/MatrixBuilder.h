@@ -48,6 +48,11 @@ public:
   Value axpby(double a, Value x, double b, Value y);
 
   //===--- products and reductions ----------------------------------------===//
+  /// init + sum of lhs * rhs over the reduction dims: the one contraction
+  /// every product and sum of squares is built from. `maps` index lhs, rhs
+  /// and init.
+  Value multiplyAccumulate(Value lhs, Value rhs, ArrayRef<AffineMap> maps,
+                           ArrayRef<utils::IteratorType> iters, Value init);
   /// acc + op(lhs) op(rhs) per batch, op = transpose when asked; acc may be
   /// null (zero).
   Value matmul(Value lhs, Value rhs, bool transLhs, bool transRhs,
@@ -90,7 +95,6 @@ public:
   Location location() const { return loc; }
 
 private:
-
   OpBuilder &b;
   Location loc;
   FloatType ct;

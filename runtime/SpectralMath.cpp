@@ -47,8 +47,7 @@ const std::vector<NamedSchedule> &namedSchedules() {
   // Documented ranges: scalarScheduleMap over s in [0.01, 1] (after the
   // Frobenius normalisation), rounded outwards.
   static const std::vector<NamedSchedule> schedules = {
-      {"muon5",
-       std::vector<PolyStep>(5, PolyStep{3.4445, -4.7750, 2.0315}),
+      {"muon5", std::vector<PolyStep>(5, PolyStep{3.4445, -4.7750, 2.0315}),
        1.0, 0.01, 0.68, 1.135, "Muon default (paper-notes)"},
       {"paper6", paper6(), 1.0, 0.01, 0.995, 1.0,
        "the paper's 6 steps (paper-notes)"},
@@ -58,7 +57,11 @@ const std::vector<NamedSchedule> &namedSchedules() {
         {3.7418, -5.5913, 2.3037},
         {2.8769, -3.1427, 1.2046},
         {2.8366, -3.0525, 1.2012}},
-       1.0, 0.01, 0.977, 1.032, "the paper's NanoGPT run (paper-notes)"},
+       1.0,
+       0.01,
+       0.977,
+       1.032,
+       "the paper's NanoGPT run (paper-notes)"},
       {"polar_express5", polarExpress5(), 1.01, 0.01, 0.858, 1.142,
        "Polar Express, Amsel et al. 2025 (paper-notes)"},
       {"msign_precise", msignPrecise(), 1.01, 0.01, 1.0 - 1e-6, 1.0 + 1e-6,
@@ -85,11 +88,10 @@ std::string namedScheduleList() {
 }
 
 const std::vector<PolyStep> &hardCapPolynomialSteps() {
-  static const std::vector<PolyStep> steps = {
-      {0.805032, 0.206361, -0.019763},
-      {0.649867, 0.162935, -0.011150},
-      {1.810259, -0.200265, 0.008251},
-      {1.004384, -0.183490, 0.014413}};
+  static const std::vector<PolyStep> steps = {{0.805032, 0.206361, -0.019763},
+                                              {0.649867, 0.162935, -0.011150},
+                                              {1.810259, -0.200265, 0.008251},
+                                              {1.004384, -0.183490, 0.014413}};
   return steps;
 }
 

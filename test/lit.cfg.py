@@ -11,8 +11,9 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
-# Unit/ is its own suite (GoogleTest format); lipt_case.py is a helper.
-config.excludes = ["Unit", "lit.cfg.py", "lipt_case.py"]
+# Unit/ is found as its own suite (GoogleTest format) through the
+# lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
+config.excludes = ["lit.cfg.py", "lipt_case.py", "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
@@ -24,6 +25,7 @@ runner_libs = ",".join(
     os.path.join(config.mlir_lib_dir, lib)
     for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
 config.substitutions += [
+    ("%lipt_src_root", config.lipt_src_root),
     ("%python", config.python_with_numpy),
     ("%lipt_case", config.python_with_numpy + " " +
      os.path.join(config.test_source_root, "Execution", "lipt_case.py")),

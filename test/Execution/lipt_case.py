@@ -325,10 +325,19 @@ def mlir_attrs(attrs):
     return "{" + ", ".join(parts) + "}"
 
 
+def single_result_op(name, attrs, t, generic):
+    """%r = lipt.NAME %w {...} : T, or the same in generic form."""
+    if generic:
+        return (f'%r = "lipt.{name}"(%w) {mlir_attrs(attrs)} : ({t}) -> {t}')
+    return f"%r = lipt.{name} %w {mlir_attrs(attrs)} : {t}"
+
+
 def spectrum(args):
     if args.sigmas:
+        # Padded with the last value, never cycled: cycling would repeat the
+        # top singular value and remove the gap power iteration needs.
         fixed = [float(s) for s in args.sigmas.split(",")]
-        return lambda rng, k: (fixed * k)[:k]
+        return lambda rng, k: (fixed + [fixed[-1]] * k)[:k]
     lo, hi = (float(s) for s in args.range.split(","))
     return lambda rng, k: np.sort(rng.uniform(lo, hi, k))[::-1]
 
@@ -340,11 +349,14 @@ def main():
     p.add_argument("--shape", required=True, help="e.g. 3x8x5")
     p.add_argument("--dtype", default="f32")
     p.add_argument("--attrs", default="")
-    p.add_argument("--sigmas", help="comma list of singular values (cycled)")
+    p.add_argument("--sigmas", help="comma list of singular values, padded "
+                   "with the last one")
     p.add_argument("--range", default="0.1,2.0",
                    help="singular values uniform in [lo, hi] (default)")
     p.add_argument("--tol", type=float, default=1e-5)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--generic", action="store_true",
+                   help="write the lipt op in MLIR's generic form")
     args = p.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -366,7 +378,7 @@ def main():
                 "normalize": "spectral_normalize",
                 "spectral_weight_decay": "spectral_weight_decay"}[op]
         expected = constraint(op, w, attrs, shape)
-        op_text = f"%r = lipt.{name} %w {mlir_attrs(attrs)} : {t}"
+        op_text = single_result_op(name, attrs, t, args.generic)
         results = [("r", expected, shape, dt)]
     elif op == "orthogonalize":
         expected = orthogonalize(w, attrs["schedule"])
@@ -377,7 +389,7 @@ def main():
         inside = rel >= 0.01
         assert np.all((sv[inside] >= lo) & (sv[inside] <= hi)), \
             f"schedule leaves its documented range [{lo}, {hi}]: {sv}"
-        op_text = f"%r = lipt.orthogonalize %w {mlir_attrs(attrs)} : {t}"
+        op_text = single_result_op("orthogonalize", attrs, t, args.generic)
         results = [("r", expected, shape, dt)]
     elif op == "power_iteration":
         start = round_to(rng.standard_normal(batch + [n]), dt)
@@ -395,7 +407,7 @@ def main():
         max_rms = attrs.get("max_rms", 1.0)
         rms = np.sqrt((w**2).mean(axis=axis, keepdims=True))
         expected = w / np.maximum(1.0, rms / max_rms)
-        op_text = f"%r = lipt.rms_project %w {mlir_attrs(attrs)} : {t}"
+        op_text = single_result_op("rms_project", attrs, t, args.generic)
         results = [("r", expected, shape, dt)]
     elif op == "muon_step":
         g = round_to(rng.standard_normal(shape), dt)

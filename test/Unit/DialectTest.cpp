@@ -65,7 +65,8 @@ TEST_F(LiptDialectTest, GenericFormParsesAndVerifies) {
   ASSERT_TRUE(cap);
   EXPECT_EQ(cap.getNorm(), mlir::lipt::NormKind::rms);
   // k = 1 + 0.1 / 2 = 1.05: the coupled strength is the host root.
-  EXPECT_DOUBLE_EQ(cap.getEffectiveAlpha(), *lipt_runtime::softCapCouplingAlpha(1.05));
+  EXPECT_DOUBLE_EQ(cap.getEffectiveAlpha(),
+                   *lipt_runtime::softCapCouplingAlpha(1.05));
 }
 
 TEST_F(LiptDialectTest, OutOfRangeAttributeIsReportedWithLocation) {

@@ -61,8 +61,9 @@ TEST(SoftCapCoupling, AgreesWithTheReferenceForm) {
   // The reference solves -k^9 a^4 + 3k^7 a^3 - 3k^5 a^2 + (k - 1) = 0.
   for (double k : {1.01, 1.1, 1.2, 1.3}) {
     double a = alphaFor(k);
-    double f = -std::pow(k, 9) * std::pow(a, 4) + 3 * std::pow(k, 7) * a * a * a -
-               3 * std::pow(k, 5) * a * a + (k - 1);
+    double f = -std::pow(k, 9) * std::pow(a, 4) +
+               3 * std::pow(k, 7) * a * a * a - 3 * std::pow(k, 5) * a * a +
+               (k - 1);
     EXPECT_NEAR(f, 0.0, 1e-13 * std::pow(k, 9)) << "k=" << k;
   }
 }
@@ -126,8 +127,8 @@ TEST(Schedules, StayInTheirDocumentedRange) {
   for (const lipt_runtime::NamedSchedule &s : lipt_runtime::namedSchedules()) {
     double lo = s.documentedInputMin;
     for (int i = 0; i <= 20000; ++i) {
-      double x = std::pow(10.0, std::log10(lo) * (1.0 - i / 20000.0)) /
-                 s.frobScale;
+      double x =
+          std::pow(10.0, std::log10(lo) * (1.0 - i / 20000.0)) / s.frobScale;
       double y = lipt_runtime::scalarScheduleMap(s.steps, x);
       ASSERT_GE(y, s.documentedMin) << s.name << " at " << x;
       ASSERT_LE(y, s.documentedMax) << s.name << " at " << x;
@@ -143,8 +144,8 @@ TEST(Schedules, MaxGainOfMuonExceedsOne) {
   EXPECT_GT(gain, 1.19);
   EXPECT_LT(gain, 1.21);
   const auto *precise = lipt_runtime::findNamedSchedule("msign_precise");
-  EXPECT_NEAR(lipt_runtime::scheduleMaxGain(precise->steps, precise->frobScale), 1.0,
-              1e-9);
+  EXPECT_NEAR(lipt_runtime::scheduleMaxGain(precise->steps, precise->frobScale),
+              1.0, 1e-9);
 }
 
 TEST(HardCapPolynomial, MatchesTheDocumentedScalarMap) {
@@ -155,7 +156,8 @@ TEST(HardCapPolynomial, MatchesTheDocumentedScalarMap) {
   EXPECT_NEAR(lipt_runtime::scalarScheduleMap(steps, 2.0), 1.002, 5e-4);
   double best = 0;
   for (int i = 1; i <= 30000; ++i)
-    best = std::max(best, lipt_runtime::scalarScheduleMap(steps, 3.0 * i / 30000));
+    best =
+        std::max(best, lipt_runtime::scalarScheduleMap(steps, 3.0 * i / 30000));
   EXPECT_NEAR(best, 1.0109, 5e-4);
   EXPECT_GT(lipt_runtime::scalarScheduleMap(steps, 5.0), 1e100); // diverges
 }

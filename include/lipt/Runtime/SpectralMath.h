@@ -19,7 +19,8 @@
 
 namespace lipt_runtime {
 
-/// One step X <- a X + (b A + c A^2) X, A = X X^T (paper-notes, "Orthogonalization").
+/// One step X <- a X + (b A + c A^2) X, A = X X^T (paper-notes,
+/// "Orthogonalization").
 struct PolyStep {
   double a, b, c;
 };
