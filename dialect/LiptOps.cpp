@@ -62,11 +62,16 @@ LogicalResult verifyNonNegative(Operation *op, StringRef name, double v,
   return success();
 }
 
+/// The lowering unrolls power iteration (its output is linalg/tensor/arith/
+/// math only, no loops), so the count is bounded; 16 cold and 1-2 warm
+/// iterations are the notes' figures.
+constexpr int64_t kMaxIters = 1024;
+
 LogicalResult verifyIters(Operation *op, IntegerAttr iters) {
-  if (iters.getInt() < 1)
+  if (iters.getInt() < 1 || iters.getInt() > kMaxIters)
     return op->emitOpError()
-           << "attribute 'iters' must be >= 1 (number of power iterations), "
-              "got "
+           << "attribute 'iters' must be in [1, " << kMaxIters
+           << "] (number of power iterations, unrolled by the lowering), got "
            << iters.getInt();
   return success();
 }
@@ -87,12 +92,12 @@ constexpr StringLiteral kSigmaMaxWhy = "a norm bound";
 /// The soft cap can only guarantee sigma <= sigma_max after steps that grow
 /// the weight by at most a factor softCapCouplingLimit() (~2.6).
 LogicalResult verifyCouplingAchievable(Operation *op, double sigmaMax,
-                                       double lr, double wd) {
-  double k = ::lipt_runtime::softCapCouplingK(sigmaMax, lr, wd);
+                                       double updateNorm, double wd) {
+  double k = ::lipt_runtime::softCapCouplingK(sigmaMax, updateNorm, wd);
   if (::lipt_runtime::softCapCouplingAlpha(k))
     return success();
   return op->emitOpError()
-         << "a step of norm lr = " << lr << " on a weight bounded by "
+         << "an update of norm " << updateNorm << " on a weight bounded by "
          << "sigma_max = " << sigmaMax << " can grow it to k = " << k
          << " x sigma_max; the soft cap guarantees the bound only up to k = "
          << ::lipt_runtime::softCapCouplingLimit()

@@ -180,7 +180,7 @@ func.func @orthogonalize_bad_eps(%g: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // -----
 
 func.func @power_iteration_zero_iters(%w: tensor<8x4xf32>, %v: tensor<4xf32>) -> tensor<f32> {
-  // expected-error @below {{attribute 'iters' must be >= 1 (number of power iterations), got 0}}
+  // expected-error @below {{attribute 'iters' must be in [1, 1024] (number of power iterations, unrolled by the lowering), got 0}}
   %s, %u, %v1 = lipt.power_iteration %w, %v {iters = 0} : tensor<8x4xf32>, tensor<4xf32> -> tensor<f32>, tensor<8xf32>, tensor<4xf32>
   return %s : tensor<f32>
 }
@@ -212,7 +212,7 @@ func.func @power_iteration_element_type(%w: tensor<8x4xf32>, %v: tensor<4xf16>) 
 // -----
 
 func.func @hammer_zero_iters(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @below {{attribute 'iters' must be >= 1}}
+  // expected-error @below {{attribute 'iters' must be in [1, 1024]}}
   %0 = lipt.spectral_hammer %w {sigma_max = 1.0, iters = 0} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
@@ -252,7 +252,7 @@ func.func @weight_decay_rate(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // -----
 
 func.func @weight_decay_iters(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @below {{attribute 'iters' must be >= 1 (number of power iterations), got -3}}
+  // expected-error @below {{attribute 'iters' must be in [1, 1024] (number of power iterations, unrolled by the lowering), got -3}}
   %0 = lipt.spectral_weight_decay %w {rate = 0.1, iters = -3} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
@@ -361,4 +361,12 @@ func.func @unranked(%w: tensor<*xf32>) -> tensor<*xf32> {
   // expected-error @below {{must be ranked tensor}}
   %0 = "lipt.spectral_soft_cap"(%w) {alpha = 0.1 : f64} : (tensor<*xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @too_many_iters(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'iters' must be in [1, 1024] (number of power iterations, unrolled by the lowering), got 99999999999}}
+  %0 = lipt.spectral_normalize %w {sigma_max = 1.0, iters = 99999999999} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
 }
