@@ -1,41 +1,52 @@
 //===- Pipelines.cpp - lipt pass pipelines --------------------------------===//
 //
-// Pipelines are free functions; each pass has a line saying why it is there.
+// Pipelines are free functions built from pass constructors (not pipeline
+// text), so they work in any host, registered passes or not. Each pass has a
+// line saying why it is there.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Passes/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/raw_ostream.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm) {
-  // Written as text so every step reads like the command line a user would
-  // run by hand (see shared/docs/platform-notes.md, "CPU lowering that works").
-  const char *pipeline =
-      // lipt ops -> linalg/tensor/arith/math.
-      "lipt-lower-to-linalg,"
-      // Fold the scalar constants and reshapes the lowering leaves behind.
-      "canonicalize,"
-      // Tensors -> buffers, including function arguments and results so
-      // callers pass plain memrefs (without this, functions stay on tensors).
-      "one-shot-bufferize{bufferize-function-boundaries=1 "
-      "function-boundary-type-conversion=identity-layout-map},"
-      // Free the temporaries bufferization allocated.
-      "buffer-deallocation-pipeline,"
-      // linalg.generic -> scf loops (the reference code generation).
-      "convert-linalg-to-loops,"
-      "convert-scf-to-cf,"
-      // memref.subview/reshape metadata -> plain index arithmetic.
-      "expand-strided-metadata,"
-      "lower-affine,"
-      // Everything left (func, cf, arith, math, memref) -> LLVM dialect.
-      "convert-to-llvm,"
-      "reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
-    llvm::report_fatal_error("lipt-cpu-pipeline: invalid pipeline text");
+  // lipt ops -> linalg/tensor/arith/math.
+  pm.addPass(createLiptLowerToLinalgPass());
+  // Fold the scalar constants and reshapes the lowering leaves behind.
+  pm.addPass(createCanonicalizerPass());
+  // Tensors -> buffers, including function arguments and results so callers
+  // pass plain memrefs (without this, functions silently stay on tensors).
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Results become caller-allocated out-parameters; a result computed in a
+  // fresh allocation is computed in the caller's buffer instead.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Free the temporaries bufferization allocated.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // linalg.generic -> scf loops (the reference code generation).
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  // memref.subview/reshape metadata -> plain index arithmetic.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  // Everything left (func, cf, arith, math, memref) -> LLVM dialect.
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void mlir::lipt::registerLiptPipelines() {

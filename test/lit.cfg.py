@@ -13,7 +13,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
-config.excludes = ["lit.cfg.py", "lipt_case.py", "CMakeLists.txt"]
+config.excludes = ["lit.cfg.py", "lipt_case.py", "lipt_run_check.py",
+                   "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
@@ -37,6 +38,6 @@ config.substitutions += [
      "-shared-libs=" + runner_libs),
 ]
 
-llvm_config.add_tool_substitutions(["lipt-opt", "mlir-runner"],
+llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "mlir-runner"],
                                    [config.lipt_tools_dir,
                                     config.llvm_tools_dir])

@@ -1,0 +1,197 @@
+//===- CpuExecutable.cpp - compile a module to a CPU Executable -----------===//
+//
+// Calling convention: lipt-cpu-pipeline turns tensor results into
+// caller-allocated out-parameters (buffer-results-to-out-params) and every
+// public function gets a C interface (_mlir_ciface_NAME) taking one memref
+// descriptor pointer per input, then per output. Arguments are marked
+// non-writable so compiled code never writes into an input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/InitAll.h"
+#include "lipt/Passes/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+
+#ifndef LIPT_MLIR_C_RUNNER_UTILS
+#define LIPT_MLIR_C_RUNNER_UTILS                                               \
+  "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so"
+#endif
+
+using namespace mlir;
+namespace rt = lipt_runtime;
+
+void mlir::lipt::registerCpuExecutionDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerLiptDialects(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+namespace {
+
+/// The runtime type of a function argument/result, or an error.
+FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
+                                        StringRef what, unsigned index) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  rt::TensorType out;
+  Type elt = tensor ? tensor.getElementType() : Type();
+  bool ok = tensor && tensor.hasStaticShape();
+  if (ok) {
+    if (elt.isF32())
+      out.dtype = rt::DType::f32;
+    else if (elt.isF64())
+      out.dtype = rt::DType::f64;
+    else if (elt.isF16())
+      out.dtype = rt::DType::f16;
+    else if (elt.isBF16())
+      out.dtype = rt::DType::bf16;
+    else
+      ok = false;
+  }
+  if (!ok)
+    return fn.emitError() << "function '" << fn.getName() << "' " << what
+                          << " #" << index << " has type " << type
+                          << "; compiled functions take and return statically "
+                             "shaped tensors of f32, f64, f16 or bf16";
+  out.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  return out;
+}
+
+/// A ranked memref descriptor {allocated, aligned, offset, sizes, strides}
+/// as the C interface expects it, over dense row-major memory.
+std::vector<int64_t> descriptorFor(const rt::TensorView &view) {
+  size_t rank = view.type.shape.size();
+  std::vector<int64_t> d(3 + 2 * rank);
+  d[0] = d[1] = reinterpret_cast<int64_t>(view.data);
+  d[2] = 0;
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    d[3 + i] = view.type.shape[i];
+    d[3 + rank + i] = stride;
+    stride *= view.type.shape[i];
+  }
+  return d;
+}
+
+class CpuExecutable : public rt::Executable {
+public:
+  CpuExecutable(std::unique_ptr<ExecutionEngine> engine,
+                std::vector<rt::FunctionSignature> sigs)
+      : engine(std::move(engine)), sigs(std::move(sigs)) {}
+
+  rt::Device device() const override { return {}; }
+  const std::vector<rt::FunctionSignature> &functions() const override {
+    return sigs;
+  }
+
+  rt::Status invoke(const std::string &name,
+                    const std::vector<rt::TensorView> &inputs,
+                    const std::vector<rt::TensorView> &outputs,
+                    rt::Stream stream) override {
+    const rt::FunctionSignature *sig = lookup(name);
+    if (!sig)
+      return rt::Status::error("no function named '" + name + "'");
+    if (stream)
+      return rt::Status::error("the CPU executable takes no stream");
+    rt::Status s = rt::checkArguments(*sig, inputs, outputs);
+    if (!s)
+      return s;
+    std::vector<std::vector<int64_t>> descriptors;
+    for (const rt::TensorView &v : inputs)
+      descriptors.push_back(descriptorFor(v));
+    for (const rt::TensorView &v : outputs)
+      descriptors.push_back(descriptorFor(v));
+    std::vector<void *> pointers;
+    for (auto &d : descriptors)
+      pointers.push_back(d.data());
+    std::vector<void *> args;
+    for (void *&p : pointers)
+      args.push_back(&p);
+    if (llvm::Error err = engine->invokePacked("_mlir_ciface_" + name, args))
+      return rt::Status::error("calling '" + name +
+                               "' failed: " + llvm::toString(std::move(err)));
+    return rt::Status::success();
+  }
+
+private:
+  std::unique_ptr<ExecutionEngine> engine;
+  std::vector<rt::FunctionSignature> sigs;
+};
+
+} // namespace
+
+FailureOr<std::unique_ptr<rt::Executable>>
+mlir::lipt::compileForCpu(ModuleOp module) {
+  std::vector<rt::FunctionSignature> sigs;
+  MLIRContext *ctx = module.getContext();
+  for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
+    if (fn.isPrivate() || fn.isExternal())
+      continue;
+    rt::FunctionSignature sig;
+    sig.name = fn.getName().str();
+    FunctionType type = fn.getFunctionType();
+    for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+      FailureOr<rt::TensorType> rtType = toRuntimeType(t, fn, "argument", i);
+      if (failed(rtType))
+        return failure();
+      sig.inputs.push_back(*rtType);
+      fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                    BoolAttr::get(ctx, false));
+    }
+    for (auto [i, t] : llvm::enumerate(type.getResults())) {
+      FailureOr<rt::TensorType> rtType = toRuntimeType(t, fn, "result", i);
+      if (failed(rtType))
+        return failure();
+      sig.outputs.push_back(*rtType);
+    }
+    fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                UnitAttr::get(ctx));
+    sigs.push_back(std::move(sig));
+  }
+
+  PassManager pm(ctx);
+  buildLiptCpuPipeline(pm);
+  if (failed(pm.run(module)))
+    return failure();
+  // invoke() passes one descriptor per input and output and expects no
+  // return value; anything else would read and write the wrong memory.
+  for (const rt::FunctionSignature &sig : sigs) {
+    auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" + sig.name);
+    if (!fn || !isa<LLVM::LLVMVoidType>(fn.getFunctionType().getReturnType()) ||
+        fn.getNumArguments() != sig.inputs.size() + sig.outputs.size())
+      return module.emitError()
+             << "internal error: '" << sig.name
+             << "' was not lowered to the out-parameter calling convention";
+  }
+
+  static bool targetsInitialised = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsInitialised;
+
+  ExecutionEngineOptions options;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // memrefCopy and friends, which the lowering calls for non-trivial copies.
+  SmallVector<StringRef> libs{LIPT_MLIR_C_RUNNER_UTILS};
+  options.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return module.emitError()
+           << "JIT compilation failed: " << llvm::toString(engine.takeError());
+  return std::unique_ptr<rt::Executable>(
+      new CpuExecutable(std::move(*engine), std::move(sigs)));
+}

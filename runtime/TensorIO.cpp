@@ -1,0 +1,258 @@
+//===- TensorIO.cpp - tensor literals and .npy files ----------------------===//
+
+#include "lipt/Runtime/TensorIO.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lipt_runtime {
+
+namespace {
+/// "2x3xf32" -> type.
+Status parseTypeSpec(const std::string &spec, TensorType &type) {
+  std::vector<int64_t> shape;
+  size_t pos = 0;
+  while (true) {
+    size_t x = spec.find('x', pos);
+    std::string part = spec.substr(pos, x == std::string::npos ? x : x - pos);
+    if (x == std::string::npos) {
+      if (!parseDType(part, type.dtype))
+        return Status::error("unknown element type '" + part + "' in '" + spec +
+                             "' (expected f32, f64, f16 or bf16)");
+      type.shape = shape;
+      return Status::success();
+    }
+    char *end = nullptr;
+    long long d = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || d < 0)
+      return Status::error("bad dimension '" + part + "' in '" + spec + "'");
+    shape.push_back(d);
+    pos = x + 1;
+  }
+}
+} // namespace
+
+Status parseTensorLiteral(const std::string &text, HostTensor &out) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos)
+    return Status::error("tensor literal '" + text +
+                         "' needs the form 2x3xf32=[...] (or @file.npy)");
+  TensorType type;
+  Status s = parseTypeSpec(text.substr(0, eq), type);
+  if (!s)
+    return s;
+  std::vector<double> values;
+  const char *p = text.c_str() + eq + 1;
+  while (*p) {
+    if (std::isspace(static_cast<unsigned char>(*p)) || *p == ',' ||
+        *p == '[' || *p == ']') {
+      ++p;
+      continue;
+    }
+    char *end = nullptr;
+    double v = std::strtod(p, &end);
+    if (end == p)
+      return Status::error("bad number at '" + std::string(p).substr(0, 12) +
+                           "' in tensor literal for " + type.str());
+    values.push_back(v);
+    p = end;
+  }
+  int64_t n = type.numElements();
+  if (values.size() != 1 && int64_t(values.size()) != n)
+    return Status::error("tensor literal for " + type.str() + " has " +
+                         std::to_string(values.size()) + " values, expected " +
+                         std::to_string(n) + " (or 1 to splat)");
+  out = HostTensor(type);
+  for (int64_t i = 0; i < n; ++i)
+    out.set(i, values.size() == 1 ? values[0] : values[i]);
+  return Status::success();
+}
+
+std::string formatTensor(const HostTensor &t) {
+  std::ostringstream os;
+  os << t.type.str() << "=";
+  const std::vector<int64_t> &shape = t.type.shape;
+  int precision = t.type.dtype == DType::f64 ? 16 : 7;
+  if (shape.empty()) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, t.get(0));
+    return os.str() + buf;
+  }
+  int64_t n = t.type.numElements();
+  std::vector<int64_t> index(shape.size(), 0);
+  for (size_t d = 0; d < shape.size(); ++d)
+    os << "[";
+  for (int64_t i = 0; i < n; ++i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", precision, t.get(i));
+    os << buf;
+    // Advance the multi-index; close/open brackets for every dim that wraps.
+    size_t d = shape.size();
+    while (d > 0 && ++index[d - 1] == shape[d - 1]) {
+      index[d - 1] = 0;
+      --d;
+    }
+    size_t closed = shape.size() - d;
+    if (i + 1 == n)
+      closed = shape.size();
+    if (closed == 0)
+      os << " ";
+    for (size_t c = 0; c < closed; ++c)
+      os << "]";
+    if (i + 1 < n)
+      for (size_t c = 0; c < closed; ++c)
+        os << "[";
+  }
+  return os.str();
+}
+
+//===----------------------------------------------------------------------===//
+// .npy
+//===----------------------------------------------------------------------===//
+
+namespace {
+const char kMagic[] = "\x93NUMPY";
+
+/// Value of `key` in the header dict, e.g. 'descr': '<f4' -> "<f4".
+bool headerField(const std::string &h, const std::string &key,
+                 std::string &value) {
+  size_t k = h.find("'" + key + "'");
+  if (k == std::string::npos)
+    return false;
+  size_t colon = h.find(':', k);
+  if (colon == std::string::npos)
+    return false;
+  size_t start = h.find_first_not_of(" ", colon + 1);
+  if (start == std::string::npos)
+    return false;
+  size_t end;
+  if (h[start] == '\'') {
+    end = h.find('\'', start + 1);
+    value = h.substr(start + 1, end - start - 1);
+  } else if (h[start] == '(') {
+    end = h.find(')', start);
+    value = h.substr(start + 1, end - start - 1);
+  } else {
+    end = h.find_first_of(",}", start);
+    value = h.substr(start, end - start);
+  }
+  return end != std::string::npos;
+}
+} // namespace
+
+Status readNpy(const std::string &path, HostTensor &out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::error(path + ": cannot open file");
+  char magic[6];
+  unsigned char version[2];
+  if (!in.read(magic, 6) || std::memcmp(magic, kMagic, 6) != 0 ||
+      !in.read(reinterpret_cast<char *>(version), 2))
+    return Status::error(path + ": not a .npy file (bad magic)");
+  uint32_t headerLen = 0;
+  unsigned char lenBytes[4] = {0, 0, 0, 0};
+  int lenSize = version[0] == 1 ? 2 : 4;
+  if (!in.read(reinterpret_cast<char *>(lenBytes), lenSize))
+    return Status::error(path + ": truncated header");
+  for (int i = lenSize - 1; i >= 0; --i)
+    headerLen = headerLen * 256 + lenBytes[i];
+  std::string header(headerLen, '\0');
+  if (!in.read(&header[0], headerLen))
+    return Status::error(path + ": truncated header");
+
+  std::string descr, fortran, shapeText;
+  if (!headerField(header, "descr", descr) ||
+      !headerField(header, "fortran_order", fortran) ||
+      !headerField(header, "shape", shapeText))
+    return Status::error(path + ": header lacks descr, fortran_order or shape");
+  TensorType type;
+  if (descr == "<f4")
+    type.dtype = DType::f32;
+  else if (descr == "<f8")
+    type.dtype = DType::f64;
+  else if (descr == "<f2")
+    type.dtype = DType::f16;
+  else
+    return Status::error(path + ": field 'descr' is '" + descr +
+                         "'; lipt reads little-endian float16/32/64 (<f2, "
+                         "<f4, <f8)");
+  if (fortran.find("False") == std::string::npos)
+    return Status::error(path + ": field 'fortran_order' must be False (C "
+                                "order)");
+  std::stringstream ss(shapeText);
+  std::string dim;
+  while (std::getline(ss, dim, ',')) {
+    size_t a = dim.find_first_not_of(" ");
+    if (a == std::string::npos)
+      continue;
+    char *end = nullptr;
+    long long d = std::strtoll(dim.c_str() + a, &end, 10);
+    if (d < 0 || end == dim.c_str() + a)
+      return Status::error(path + ": bad dimension in field 'shape' (" +
+                           shapeText + ")");
+    type.shape.push_back(d);
+  }
+  out = HostTensor(type);
+  if (!in.read(reinterpret_cast<char *>(out.bytes.data()), out.bytes.size()))
+    return Status::error(path + ": data truncated: expected " +
+                         std::to_string(out.bytes.size()) + " bytes for " +
+                         type.str());
+  return Status::success();
+}
+
+Status writeNpy(const std::string &path, const HostTensor &t) {
+  const char *descr = nullptr;
+  switch (t.type.dtype) {
+  case DType::f32:
+    descr = "<f4";
+    break;
+  case DType::f64:
+    descr = "<f8";
+    break;
+  case DType::f16:
+    descr = "<f2";
+    break;
+  case DType::bf16:
+    return Status::error(path + ": NumPy has no bfloat16 dtype; convert the "
+                                "result to f32 to write it as .npy");
+  }
+  std::string shape;
+  for (int64_t d : t.type.shape)
+    shape += std::to_string(d) + ", ";
+  if (t.type.shape.size() > 1)
+    shape.erase(shape.size() - 2); // "(2, 3)"; a 1-tuple keeps "(2,)"
+  else if (t.type.shape.size() == 1)
+    shape.erase(shape.size() - 1);
+  std::string header = std::string("{'descr': '") + descr +
+                       "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  // Pad so the data starts on a 64-byte boundary; the header ends in '\n'.
+  size_t total = 10 + header.size() + 1;
+  header += std::string((64 - total % 64) % 64, ' ') + "\n";
+  std::ofstream out(path, std::ios::binary);
+  if (!out)
+    return Status::error(path + ": cannot create file");
+  uint16_t len = uint16_t(header.size());
+  unsigned char prefix[10] = {0x93,
+                              'N',
+                              'U',
+                              'M',
+                              'P',
+                              'Y',
+                              1,
+                              0,
+                              static_cast<unsigned char>(len & 0xff),
+                              static_cast<unsigned char>(len >> 8)};
+  out.write(reinterpret_cast<const char *>(prefix), 10);
+  out.write(header.data(), header.size());
+  out.write(reinterpret_cast<const char *>(t.bytes.data()), t.bytes.size());
+  if (!out)
+    return Status::error(path + ": write failed");
+  return Status::success();
+}
+
+} // namespace lipt_runtime
