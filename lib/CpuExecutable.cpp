@@ -11,11 +11,13 @@
 #include "lipt/Execution/CpuExecutable.h"
 #include "lipt/InitAll.h"
 #include "lipt/Passes/Passes.h"
+#include "lipt/Runtime/BlasShims.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
@@ -185,6 +187,10 @@ mlir::lipt::compileForCpu(ModuleOp module) {
 
   ExecutionEngineOptions options;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // LLVM's O3 pipeline: vectorizes the elementwise loops left after BLAS.
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            /*targetMachine=*/nullptr);
+  options.transformer = optimize;
   // memrefCopy and friends, which the lowering calls for non-trivial copies.
   SmallVector<StringRef> libs{LIPT_MLIR_C_RUNNER_UTILS};
   options.sharedLibPaths = libs;
@@ -192,6 +198,19 @@ mlir::lipt::compileForCpu(ModuleOp module) {
   if (!engine)
     return module.emitError()
            << "JIT compilation failed: " << llvm::toString(engine.takeError());
+  // The BLAS shims are linked into this process; the JIT finds them here.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](const char *name, void *fn) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("_mlir_ciface_lipt_rt_gemm_f32",
+        reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_gemm_f32));
+    add("_mlir_ciface_lipt_rt_gemm_f64",
+        reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_gemm_f64));
+    return symbols;
+  });
   return std::unique_ptr<rt::Executable>(
       new CpuExecutable(std::move(*engine), std::move(sigs)));
 }

@@ -43,4 +43,27 @@ def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
                            "::mlir::math::MathDialect"];
 }
 
+def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
+  let summary = "Call BLAS for batched matrix products on buffers";
+  let description = [{
+    Runs after bufferization. A linalg.generic that computes
+    C[b] += op(A[b]) op(B[b]) on f32/f64 memrefs (the contraction the lipt
+    lowerings emit, transposes included) becomes a call to the runtime shim
+    `lipt_rt_gemm_<type>` (lipt/Runtime/BlasShims.h), which runs OpenBLAS per
+    matrix. A zero linalg.fill of C right before the product is folded into
+    the call (beta = 0), saving a pass over C.
+
+    ```mlir
+    linalg.fill ins(%zero) outs(%c : memref<1x16x16xf32>)
+    linalg.generic {maps = [(b,i,j,k) -> (b,k,i), (b,k,j), (b,i,j)], ...}
+        ins(%a, %a) outs(%c)
+    // becomes
+    func.call @lipt_rt_gemm_f32(%a', %a', %c', %true, %false, %false)
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // LIPT_PASSES_TD

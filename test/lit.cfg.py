@@ -23,8 +23,9 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lipt_tools_dir, append_path=True)
 
 runner_libs = ",".join(
-    os.path.join(config.mlir_lib_dir, lib)
-    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
+    [os.path.join(config.mlir_lib_dir, lib)
+     for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"]] +
+    [os.path.join(config.lipt_lib_dir, "liblipt_blas_shims.so")])
 config.substitutions += [
     ("%lipt_src_root", config.lipt_src_root),
     ("%python", config.python_with_numpy),

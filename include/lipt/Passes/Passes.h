@@ -4,8 +4,10 @@
 #define LIPT_PASSES_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -28,9 +30,19 @@ void populateLiptToLinalgPatterns(RewritePatternSet &patterns);
 LogicalResult checkStaticShapes(Operation *root,
                                 function_ref<bool(Operation *)> isTarget);
 
+/// Options of lipt-cpu-pipeline.
+struct LiptCpuPipelineOptions
+    : public PassPipelineOptions<LiptCpuPipelineOptions> {
+  Option<bool> blas{*this, "blas",
+                    llvm::cl::desc("Call BLAS (liblipt_blas_shims) for matrix "
+                                   "products instead of generating loops"),
+                    llvm::cl::init(true)};
+};
+
 /// lipt -> linalg -> bufferized -> LLVM dialect, ready for mlir-runner or
 /// the ExecutionEngine. Registered as `lipt-cpu-pipeline`.
-void buildLiptCpuPipeline(OpPassManager &pm);
+void buildLiptCpuPipeline(OpPassManager &pm,
+                          const LiptCpuPipelineOptions &options = {});
 void registerLiptPipelines();
 
 #define GEN_PASS_REGISTRATION

@@ -1,0 +1,172 @@
+//===- LinalgToBlas.cpp - --lipt-linalg-to-blas ---------------------------===//
+
+#include "lipt/Passes/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::lipt {
+#define GEN_PASS_DEF_LIPTLINALGTOBLASPASS
+#include "lipt/Passes/Passes.h.inc"
+} // namespace mlir::lipt
+
+using namespace mlir;
+using namespace mlir::lipt;
+using utils::IteratorType;
+
+namespace {
+
+/// How a generic maps onto C[b] += op(A[b]) op(B[b]).
+struct GemmForm {
+  bool transA, transB;
+};
+
+/// Matches the batched multiply-accumulate: iterators (b, i, j | k), body
+/// out + lhs * rhs, output map (b, i, j).
+FailureOr<GemmForm> matchGemm(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return failure();
+  SmallVector<IteratorType> iters = op.getIteratorTypesArray();
+  if (iters != SmallVector<IteratorType>{
+                   IteratorType::parallel, IteratorType::parallel,
+                   IteratorType::parallel, IteratorType::reduction})
+    return failure();
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return failure();
+  auto mul = dyn_cast<arith::MulFOp>(body.front());
+  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
+  if (!mul || !add)
+    return failure();
+  Value a0 = body.getArgument(0), a1 = body.getArgument(1),
+        out = body.getArgument(2);
+  bool mulOk = (mul.getLhs() == a0 && mul.getRhs() == a1) ||
+               (mul.getLhs() == a1 && mul.getRhs() == a0);
+  bool addOk = (add.getLhs() == out && add.getRhs() == mul.getResult()) ||
+               (add.getRhs() == out && add.getLhs() == mul.getResult());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!mulOk || !addOk || yield.getValues().front() != add.getResult())
+    return failure();
+
+  MLIRContext *ctx = op.getContext();
+  AffineExpr b, i, j, k;
+  bindDims(ctx, b, i, j, k);
+  auto map = [&](ArrayRef<AffineExpr> e) {
+    return AffineMap::get(4, 0, e, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[2] != map({b, i, j}))
+    return failure();
+  GemmForm form;
+  if (maps[0] == map({b, i, k}))
+    form.transA = false;
+  else if (maps[0] == map({b, k, i}))
+    form.transA = true;
+  else
+    return failure();
+  if (maps[1] == map({b, k, j}))
+    form.transB = false;
+  else if (maps[1] == map({b, j, k}))
+    form.transB = true;
+  else
+    return failure();
+  return form;
+}
+
+/// A zero fill of `c` right before `op` with nothing touching memory in
+/// between, or null.
+linalg::FillOp zeroFillBefore(Operation *op, Value c) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      if (fill.getOutputs().front() != c)
+        return {};
+      auto cst = fill.getInputs().front().getDefiningOp<arith::ConstantOp>();
+      auto value = cst ? dyn_cast<FloatAttr>(cst.getValue()) : FloatAttr();
+      return value && value.getValue().isZero() ? fill : linalg::FillOp();
+    }
+    auto isMemRef = [](Type t) { return isa<BaseMemRefType>(t); };
+    if (llvm::any_of(prev->getOperandTypes(), isMemRef) ||
+        llvm::any_of(prev->getResultTypes(), isMemRef) ||
+        prev->getNumRegions() > 0)
+      return {};
+  }
+  return {};
+}
+
+/// The shim's declaration: (A, B, C, transA, transB, accumulate).
+func::FuncOp getOrDeclareShim(ModuleOp module, FloatType type, OpBuilder &b) {
+  std::string name =
+      "lipt_rt_gemm_" + std::string(type.isF64() ? "f64" : "f32");
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  MLIRContext *ctx = module.getContext();
+  Type memref = MemRefType::get(
+      {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, type,
+      StridedLayoutAttr::get(
+          ctx, ShapedType::kDynamic,
+          {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}));
+  Type i1 = b.getI1Type();
+  auto fnType =
+      FunctionType::get(ctx, {memref, memref, memref, i1, i1, i1}, {});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto fn = func::FuncOp::create(b, module.getLoc(), name, fnType);
+  fn.setPrivate();
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  return fn;
+}
+
+struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rw) const override {
+    FailureOr<GemmForm> form = matchGemm(op);
+    if (failed(form))
+      return failure();
+    Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
+          c = op.getDpsInits()[0];
+    auto elt =
+        dyn_cast<FloatType>(cast<MemRefType>(c.getType()).getElementType());
+    if (!elt || !(elt.isF32() || elt.isF64()) ||
+        cast<MemRefType>(a.getType()).getElementType() != elt ||
+        cast<MemRefType>(b.getType()).getElementType() != elt)
+      return failure();
+    auto module = op->getParentOfType<ModuleOp>();
+    func::FuncOp shim = getOrDeclareShim(module, elt, rw);
+    Location loc = op.getLoc();
+    auto cast = [&](Value v, Type to) -> Value {
+      return memref::CastOp::create(rw, loc, to, v);
+    };
+    Type dyn = shim.getFunctionType().getInput(0);
+    bool accumulate = true;
+    if (linalg::FillOp fill = zeroFillBefore(op, c)) {
+      rw.eraseOp(fill);
+      accumulate = false;
+    }
+    auto flag = [&](bool v) -> Value {
+      return arith::ConstantOp::create(rw, loc, rw.getBoolAttr(v));
+    };
+    func::CallOp::create(rw, loc, shim,
+                         ValueRange{cast(a, dyn), cast(b, dyn), cast(c, dyn),
+                                    flag(form->transA), flag(form->transB),
+                                    flag(accumulate)});
+    rw.eraseOp(op);
+    return success();
+  }
+};
+
+struct LiptLinalgToBlasPass
+    : mlir::lipt::impl::LiptLinalgToBlasPassBase<LiptLinalgToBlasPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ContractionToBlas>(&getContext());
+    // Only the contractions change; no folding of anything else.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      signalPassFailure();
+  }
+};
+} // namespace

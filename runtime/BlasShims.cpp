@@ -1,0 +1,69 @@
+//===- BlasShims.cpp - BLAS entry points called by compiled code ----------===//
+
+#include "lipt/Runtime/BlasShims.h"
+
+#include <cblas.h>
+
+using namespace lipt_runtime;
+
+namespace {
+/// The leading dimension of a row-major matrix view, or 0 when the view is
+/// not row-major with unit inner stride (then the loop fallback runs).
+template <typename T> int64_t leadingDim(const MemRef3<T> &m) {
+  if (m.strides[2] != 1 && m.sizes[2] > 1)
+    return 0;
+  return m.strides[1] < 1 ? 1 : m.strides[1];
+}
+
+template <typename T>
+T at(const MemRef3<T> &m, int64_t b, int64_t i, int64_t j) {
+  return m.aligned[m.offset + b * m.strides[0] + i * m.strides[1] +
+                   j * m.strides[2]];
+}
+
+template <typename T, typename Gemm>
+void gemm(MemRef3<T> *a, MemRef3<T> *b, MemRef3<T> *c, bool transA, bool transB,
+          bool accumulate, Gemm blas) {
+  int64_t batch = c->sizes[0], m = c->sizes[1], n = c->sizes[2];
+  int64_t k = transA ? a->sizes[1] : a->sizes[2];
+  if (m == 0 || n == 0)
+    return;
+  int64_t lda = leadingDim(*a), ldb = leadingDim(*b), ldc = leadingDim(*c);
+  bool blasOk = lda && ldb && ldc;
+  for (int64_t bi = 0; bi < batch; ++bi) {
+    T *cb = c->aligned + c->offset + bi * c->strides[0];
+    if (blasOk && k > 0) {
+      blas(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+           transB ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), T(1),
+           a->aligned + a->offset + bi * a->strides[0], int(lda),
+           b->aligned + b->offset + bi * b->strides[0], int(ldb),
+           accumulate ? T(1) : T(0), cb, int(ldc));
+      continue;
+    }
+    // Strided views BLAS cannot take (and k = 0): plain loops.
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        T sum = 0;
+        for (int64_t p = 0; p < k; ++p)
+          sum += (transA ? at(*a, bi, p, i) : at(*a, bi, i, p)) *
+                 (transB ? at(*b, bi, j, p) : at(*b, bi, p, j));
+        T &out = cb[i * c->strides[1] + j * c->strides[2]];
+        out = accumulate ? out + sum : sum;
+      }
+  }
+}
+} // namespace
+
+extern "C" void _mlir_ciface_lipt_rt_gemm_f32(MemRef3<float> *a,
+                                              MemRef3<float> *b,
+                                              MemRef3<float> *c, bool transA,
+                                              bool transB, bool accumulate) {
+  gemm(a, b, c, transA, transB, accumulate, cblas_sgemm);
+}
+
+extern "C" void _mlir_ciface_lipt_rt_gemm_f64(MemRef3<double> *a,
+                                              MemRef3<double> *b,
+                                              MemRef3<double> *c, bool transA,
+                                              bool transB, bool accumulate) {
+  gemm(a, b, c, transA, transB, accumulate, cblas_dgemm);
+}
