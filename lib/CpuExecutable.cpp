@@ -209,6 +209,10 @@ mlir::lipt::compileForCpu(ModuleOp module) {
         reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_gemm_f32));
     add("_mlir_ciface_lipt_rt_gemm_f64",
         reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_gemm_f64));
+    add("_mlir_ciface_lipt_rt_syrk_f32",
+        reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_syrk_f32));
+    add("_mlir_ciface_lipt_rt_syrk_f64",
+        reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_syrk_f64));
     return symbols;
   });
   return std::unique_ptr<rt::Executable>(

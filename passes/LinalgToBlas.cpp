@@ -94,21 +94,29 @@ linalg::FillOp zeroFillBefore(Operation *op, Value c) {
   return {};
 }
 
-/// The shim's declaration: (A, B, C, transA, transB, accumulate).
-func::FuncOp getOrDeclareShim(ModuleOp module, FloatType type, OpBuilder &b) {
-  std::string name =
-      "lipt_rt_gemm_" + std::string(type.isF64() ? "f64" : "f32");
+/// The type every shim takes its matrices as.
+MemRefType dynamicBatchOfMatrices(FloatType type) {
+  return MemRefType::get(
+      {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, type,
+      StridedLayoutAttr::get(
+          type.getContext(), ShapedType::kDynamic,
+          {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}));
+}
+
+/// The declaration of shim `base` for `type`: gemm (A, B, C, transA,
+/// transB, accumulate) or syrk (A, C, transA).
+func::FuncOp getOrDeclareShim(ModuleOp module, StringRef base, FloatType type,
+                              OpBuilder &b) {
+  std::string name = (base + (type.isF64() ? "_f64" : "_f32")).str();
   if (auto fn = module.lookupSymbol<func::FuncOp>(name))
     return fn;
   MLIRContext *ctx = module.getContext();
-  Type memref = MemRefType::get(
-      {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}, type,
-      StridedLayoutAttr::get(
-          ctx, ShapedType::kDynamic,
-          {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}));
+  Type memref = dynamicBatchOfMatrices(type);
   Type i1 = b.getI1Type();
   auto fnType =
-      FunctionType::get(ctx, {memref, memref, memref, i1, i1, i1}, {});
+      base.ends_with("syrk")
+          ? FunctionType::get(ctx, {memref, memref, i1}, {})
+          : FunctionType::get(ctx, {memref, memref, memref, i1, i1, i1}, {});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   auto fn = func::FuncOp::create(b, module.getLoc(), name, fnType);
@@ -133,24 +141,35 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
         cast<MemRefType>(b.getType()).getElementType() != elt)
       return failure();
     auto module = op->getParentOfType<ModuleOp>();
-    func::FuncOp shim = getOrDeclareShim(module, elt, rw);
     Location loc = op.getLoc();
-    auto cast = [&](Value v, Type to) -> Value {
-      return memref::CastOp::create(rw, loc, to, v);
+    Type dyn = dynamicBatchOfMatrices(elt);
+    auto cast = [&](Value v) -> Value {
+      return memref::CastOp::create(rw, loc, dyn, v);
     };
-    Type dyn = shim.getFunctionType().getInput(0);
     bool accumulate = true;
-    if (linalg::FillOp fill = zeroFillBefore(op, c)) {
-      rw.eraseOp(fill);
+    linalg::FillOp fill = zeroFillBefore(op, c);
+    if (fill)
       accumulate = false;
-    }
     auto flag = [&](bool v) -> Value {
       return arith::ConstantOp::create(rw, loc, rw.getBoolAttr(v));
     };
-    func::CallOp::create(rw, loc, shim,
-                         ValueRange{cast(a, dyn), cast(b, dyn), cast(c, dyn),
-                                    flag(form->transA), flag(form->transB),
-                                    flag(accumulate)});
+    // X X^T and X^T X are symmetric: one triangle (syrk) is half the flops.
+    // The lowerings write every symmetric product this way (A A = A A^T for
+    // a Gram matrix A). syrk overwrites C, so only a zeroed C qualifies.
+    bool symmetric = a == b && form->transA != form->transB;
+    if (fill)
+      rw.eraseOp(fill);
+    if (symmetric && !accumulate) {
+      func::FuncOp shim = getOrDeclareShim(module, "lipt_rt_syrk", elt, rw);
+      func::CallOp::create(rw, loc, shim,
+                           ValueRange{cast(a), cast(c), flag(form->transA)});
+    } else {
+      func::FuncOp shim = getOrDeclareShim(module, "lipt_rt_gemm", elt, rw);
+      func::CallOp::create(rw, loc, shim,
+                           ValueRange{cast(a), cast(b), cast(c),
+                                      flag(form->transA), flag(form->transB),
+                                      flag(accumulate)});
+    }
     rw.eraseOp(op);
     return success();
   }

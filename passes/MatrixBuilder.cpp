@@ -287,7 +287,9 @@ Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
   if (step.c == 0.0) {
     poly = axpby(step.b, gram, 0.0, nullptr);
   } else {
-    Value gram2 = matmul(gram, gram, false, false);
+    // A A written as A A^T (equal: A is symmetric), so the product is
+    // recognisably symmetric and computed once per triangle (syrk).
+    Value gram2 = matmul(gram, gram, false, true);
     poly = axpby(step.b, gram, step.c, gram2);
   }
   // The scaled identity a X is the product's accumulator: one pass fewer.

@@ -52,7 +52,43 @@ void gemm(MemRef3<T> *a, MemRef3<T> *b, MemRef3<T> *c, bool transA, bool transB,
       }
   }
 }
+template <typename T, typename Syrk>
+void syrk(MemRef3<T> *a, MemRef3<T> *c, bool transA, Syrk blas) {
+  int64_t batch = c->sizes[0], n = c->sizes[1];
+  int64_t k = transA ? a->sizes[1] : a->sizes[2];
+  int64_t lda = leadingDim(*a), ldc = leadingDim(*c);
+  for (int64_t bi = 0; bi < batch; ++bi) {
+    T *cb = c->aligned + c->offset + bi * c->strides[0];
+    if (lda && ldc && k > 0 && c->strides[2] == 1) {
+      blas(CblasRowMajor, CblasUpper, transA ? CblasTrans : CblasNoTrans,
+           int(n), int(k), T(1), a->aligned + a->offset + bi * a->strides[0],
+           int(lda), T(0), cb, int(ldc));
+      for (int64_t i = 0; i < n; ++i) // mirror the upper triangle
+        for (int64_t j = 0; j < i; ++j)
+          cb[i * ldc + j] = cb[j * ldc + i];
+      continue;
+    }
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        T sum = 0;
+        for (int64_t p = 0; p < k; ++p)
+          sum += transA ? at(*a, bi, p, i) * at(*a, bi, p, j)
+                        : at(*a, bi, i, p) * at(*a, bi, j, p);
+        cb[i * c->strides[1] + j * c->strides[2]] = sum;
+      }
+  }
+}
 } // namespace
+
+extern "C" void _mlir_ciface_lipt_rt_syrk_f32(MemRef3<float> *a,
+                                              MemRef3<float> *c, bool transA) {
+  syrk(a, c, transA, cblas_ssyrk);
+}
+
+extern "C" void _mlir_ciface_lipt_rt_syrk_f64(MemRef3<double> *a,
+                                              MemRef3<double> *c, bool transA) {
+  syrk(a, c, transA, cblas_dsyrk);
+}
 
 extern "C" void _mlir_ciface_lipt_rt_gemm_f32(MemRef3<float> *a,
                                               MemRef3<float> *b,

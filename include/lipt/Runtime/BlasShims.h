@@ -35,6 +35,14 @@ void _mlir_ciface_lipt_rt_gemm_f64(lipt_runtime::MemRef3<double> *a,
                                    lipt_runtime::MemRef3<double> *b,
                                    lipt_runtime::MemRef3<double> *c,
                                    bool transA, bool transB, bool accumulate);
+/// C[b] = A[b] A[b]^T (or A[b]^T A[b] when transA): one triangle by syrk,
+/// half the flops of a gemm, then mirrored so C is a full matrix.
+void _mlir_ciface_lipt_rt_syrk_f32(lipt_runtime::MemRef3<float> *a,
+                                   lipt_runtime::MemRef3<float> *c,
+                                   bool transA);
+void _mlir_ciface_lipt_rt_syrk_f64(lipt_runtime::MemRef3<double> *a,
+                                   lipt_runtime::MemRef3<double> *c,
+                                   bool transA);
 }
 
 #endif // LIPT_RUNTIME_BLASSHIMS_H
