@@ -270,6 +270,23 @@ OpFoldResult SpectralWeightDecayOp::fold(FoldAdaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// OddPolynomialOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult OddPolynomialOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")))
+    return failure();
+  ArrayRef<double> c = getCoefficients();
+  if (c.empty())
+    return emitOpError() << "attribute 'coefficients' must not be empty (q "
+                            "needs at least its constant term)";
+  for (double v : c)
+    if (!std::isfinite(v))
+      return emitOpError() << "attribute 'coefficients' must be finite";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // RmsProjectOp
 //===----------------------------------------------------------------------===//
 

@@ -193,6 +193,22 @@ def Lipt_RmsProjectOp : Lipt_WeightMapOp<"rms_project"> {
   }];
 }
 
+def Lipt_OddPolynomialOp : Lipt_WeightMapOp<"odd_polynomial"> {
+  let summary = "W <- W q(W^T W) with q(A) = sum_i coefficients[i] A^i";
+  let description = [{
+    Maps every singular value s to s q(s^2): the general odd polynomial
+    iteration (paper-notes, "Norms and units"). Computed on the smaller Gram
+    side. lipt-fuse-polynomials produces it, e.g. the soft cap's two steps
+    as one: q(A) = 1 - 3a^2 A^2 + 3a^3 A^3 - a^4 A^4.
+
+    ```mlir
+    %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0, 0.0, -0.03>}
+           : tensor<1024x256xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, DenseF64ArrayAttr:$coefficients);
+}
+
 def Lipt_MuonStepOp : Lipt_Op<"muon_step",
     [Pure, AllTypesMatch<["weight", "grad", "momentum", "new_weight",
                           "new_momentum"]>]> {

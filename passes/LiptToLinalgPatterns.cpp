@@ -206,6 +206,19 @@ Value PowerIterationConstraint<SpectralWeightDecayOp>::apply(
   return mb.rankOneUpdate(w, coef, t.u, t.v);
 }
 
+struct LowerOddPolynomial : OpRewritePattern<OddPolynomialOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(OddPolynomialOp op,
+                                PatternRewriter &rw) const override {
+    RankedTensorType type = op.getType();
+    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
+    Value x =
+        mb.oddPolynomial(mb.toBatched(op.getWeight()), op.getCoefficients());
+    rw.replaceOp(op, mb.fromBatched(x, type));
+    return success();
+  }
+};
+
 struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RmsProjectOp op,
@@ -334,7 +347,13 @@ void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
                PowerIterationConstraint<SpectralHammerOp>,
                PowerIterationConstraint<SpectralNormalizeOp>,
                PowerIterationConstraint<SpectralWeightDecayOp>, LowerRmsProject,
-               DecomposeMuonStep>(patterns.getContext());
+               LowerOddPolynomial>(patterns.getContext());
+  populateDecomposeMuonStepPatterns(patterns);
+}
+
+void mlir::lipt::populateDecomposeMuonStepPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DecomposeMuonStep>(patterns.getContext());
 }
 
 LogicalResult

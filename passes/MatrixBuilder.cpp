@@ -298,6 +298,67 @@ Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
               : matmul(x, poly, false, false, acc);
 }
 
+Value MatrixBuilder::addScaledIdentity(Value m, double c) {
+  if (c == 0.0)
+    return m;
+  Value cst = constant(c);
+  return map(m, shapeOf(m), [&](OpBuilder &nb, Location nl, ValueRange v) {
+    Value i = linalg::IndexOp::create(nb, nl, 1);
+    Value j = linalg::IndexOp::create(nb, nl, 2);
+    Value diag = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, i, j);
+    Value plus = arith::AddFOp::create(nb, nl, v[0], cst);
+    return arith::SelectOp::create(nb, nl, diag, plus, v[0]).getResult();
+  });
+}
+
+Value MatrixBuilder::oddPolynomial(Value x, ArrayRef<double> c) {
+  // q(A) = c0 + Q'(A), Q' = c1 A + A^2 H, H = E1 + A^2 (E2 + A^2 (...)),
+  // E_j = c_{2j} + c_{2j+1} A. A term that is a multiple of I is kept as a
+  // scalar, so no product with an identity is ever formed.
+  struct Term {
+    Value matrix; // null: scalar * I only
+    double scalar;
+  };
+  auto eTerm = [&](size_t j, Value gram) -> Term {
+    double even = 2 * j < c.size() ? c[2 * j] : 0.0;
+    double odd = 2 * j + 1 < c.size() ? c[2 * j + 1] : 0.0;
+    if (odd == 0.0)
+      return {nullptr, even};
+    return {addScaledIdentity(axpby(odd, gram, 0.0, nullptr), even), 0.0};
+  };
+  if (c.size() <= 1)
+    return axpby(c.empty() ? 0.0 : c[0], x, 0.0, nullptr);
+  bool wide = isWide(x);
+  Value gram = wide ? matmul(x, x, false, true) : matmul(x, x, true, false);
+  Value qPrime; // Q'(A)
+  if (c.size() <= 2) {
+    qPrime = axpby(c[1], gram, 0.0, nullptr);
+  } else {
+    Value gram2 = matmul(gram, gram, false, true); // A A^T = A^2 (syrk)
+    size_t blocks = (c.size() - 1) / 2;            // highest j with E_j != 0
+    Term h = eTerm(blocks, gram);
+    for (size_t j = blocks - 1; j >= 1; --j) {
+      // h <- E_j + A^2 h
+      Term e = eTerm(j, gram);
+      Value prod = h.matrix ? matmul(gram2, h.matrix, false, false)
+                            : axpby(h.scalar, gram2, 0.0, nullptr);
+      Value sum = e.matrix ? axpby(1.0, prod, 1.0, e.matrix) : prod;
+      h = {addScaledIdentity(sum, e.matrix ? 0.0 : e.scalar), 0.0};
+    }
+    Value c1A = c[1] != 0.0 ? axpby(c[1], gram, 0.0, nullptr) : Value();
+    if (h.matrix)
+      qPrime = matmul(gram2, h.matrix, false, false, c1A);
+    else {
+      Value scaled = axpby(h.scalar, gram2, 0.0, nullptr);
+      qPrime = c1A ? axpby(1.0, scaled, 1.0, c1A) : scaled;
+    }
+  }
+  // c0 X is the accumulator of the final product.
+  Value acc = axpby(c[0], x, 0.0, nullptr);
+  return wide ? matmul(qPrime, x, false, false, acc)
+              : matmul(x, qPrime, false, false, acc);
+}
+
 Value MatrixBuilder::scalePerBatch(Value x, Value perBatch, BodyFn scalarFn) {
   ArrayRef<int64_t> shape = shapeOf(x);
   unsigned rank = shape.size();

@@ -70,6 +70,12 @@ public:
   /// One odd polynomial step X <- a X + (b A + c A^2) X on the small Gram
   /// side. Coefficients are in the units of `x`.
   Value polyStep(Value x, const ::lipt_runtime::PolyStep &step);
+  /// X q(X^T X) (or q(X X^T) X, the smaller side) with q(A) = sum c_i A^i:
+  /// one Gram matrix, A^2 once, then Horner in A^2; identity terms fold into
+  /// elementwise updates and accumulators.
+  Value oddPolynomial(Value x, ArrayRef<double> coefficients);
+  /// m + c I for each square matrix of [B, n, n].
+  Value addScaledIdentity(Value m, double c);
   /// X / (scale * ||X||_F + eps) per matrix.
   Value frobeniusNormalize(Value x, double scale, double eps);
   /// X * s[b] / d[b] style per-matrix scaling: x * f(perBatch).

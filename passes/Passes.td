@@ -43,6 +43,41 @@ def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
                            "::mlir::math::MathDialect"];
 }
 
+def LiptDecomposeMuonStepPass : Pass<"lipt-decompose-muon-step"> {
+  let summary = "Decompose lipt.muon_step into lipt ops and elementwise updates";
+  let description = [{
+    Exposes the step's orthogonalization and constraint to lipt-level
+    passes (fusion) before lowering.
+
+    ```mlir
+    %w1, %m1 = lipt.muon_step %w, %g, %m {lr = 0.1, constraint = #lipt.constraint<soft_cap>, ...}
+    // becomes: m' = beta m + (1 - beta) g; o = lipt.orthogonalize m';
+    //          w' = (1 - wd lr tn) w - lr c tn o; lipt.spectral_soft_cap w' {...}
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def LiptFusePolynomialsPass : Pass<"lipt-fuse-polynomials"> {
+  let summary = "Fuse a soft cap's two polynomial steps into one";
+  let description = [{
+    p2(p1(W)) = W (I - aA)(I + aA') with A' = A (I - aA)^2 is one polynomial
+    in the same Gram matrix A = W^T W: W q(A), q(A) = 1 - 3a^2 A^2 + 3a^3 A^3
+    - a^4 A^4 (the quartic of Theorem 3.1). It costs one Gram matrix, A^2 and
+    one n x n product (3 n^2 m + 3 n^3 flops with n <= m the matrix sides)
+    instead of two Gram matrices and two products (6 n^2 m), so it is applied
+    to non-square weights only, where it is cheaper.
+
+    ```mlir
+    %0 = lipt.spectral_soft_cap %w {alpha = 0.1} : tensor<1024x256xf32>
+    // becomes
+    %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0, 0.0, -0.03, 0.003, -1.0e-4>}
+    ```
+  }];
+}
+
 def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
   let summary = "Call BLAS for batched matrix products on buffers";
   let description = [{

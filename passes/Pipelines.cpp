@@ -20,6 +20,12 @@ using namespace mlir;
 
 void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
                                       const LiptCpuPipelineOptions &options) {
+  if (options.fuse) {
+    // Expose the Muon step's constraint, then fuse polynomial steps where
+    // that costs fewer flops.
+    pm.addPass(createLiptDecomposeMuonStepPass());
+    pm.addPass(createLiptFusePolynomialsPass());
+  }
   // lipt ops -> linalg/tensor/arith/math.
   pm.addPass(createLiptLowerToLinalgPass());
   // Fold the scalar constants and reshapes the lowering leaves behind.

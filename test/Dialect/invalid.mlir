@@ -370,3 +370,19 @@ func.func @too_many_iters(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %0 = lipt.spectral_normalize %w {sigma_max = 1.0, iters = 99999999999} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
+
+// -----
+
+func.func @odd_polynomial_empty(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'coefficients' must not be empty}}
+  %0 = lipt.odd_polynomial %w {coefficients = array<f64>} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @odd_polynomial_rank(%w: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @below {{expects the weight to be a matrix}}
+  %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0>} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

@@ -83,3 +83,10 @@ func.func @muon_step(%w: tensor<256x1024xf32>, %g: tensor<256x1024xf32>, %m: ten
       hard_cap_method = #lipt.hard_cap_method<msign>} : tensor<256x1024xf32>
   return %w2, %m2 : tensor<256x1024xf32>, tensor<256x1024xf32>
 }
+
+// CHECK-LABEL: func.func @odd_polynomial
+func.func @odd_polynomial(%w: tensor<2x64x16xf32>) -> tensor<2x64x16xf32> {
+  // CHECK: lipt.odd_polynomial %{{.*}} {coefficients = array<f64: 1.000000e+00, 0.000000e+00, -3.000000e-02>} : tensor<2x64x16xf32>
+  %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0, 0.0, -0.03>} : tensor<2x64x16xf32>
+  return %0 : tensor<2x64x16xf32>
+}

@@ -22,8 +22,14 @@ namespace lipt {
 
 /// Lowerings of lipt.spectral_soft_cap and lipt.spectral_hard_cap.
 void populateLowerSpectralCapPatterns(RewritePatternSet &patterns);
-/// Lowerings of every lipt op (includes the cap patterns).
+/// Lowerings of every lipt op (includes the cap patterns and the Muon
+/// step's decomposition).
 void populateLiptToLinalgPatterns(RewritePatternSet &patterns);
+/// lipt.muon_step -> lipt.orthogonalize, elementwise updates and the
+/// constraint op.
+void populateDecomposeMuonStepPatterns(RewritePatternSet &patterns);
+/// Soft caps -> one lipt.odd_polynomial where that costs fewer flops.
+void populateFusePolynomialsPatterns(RewritePatternSet &patterns);
 
 /// Emits an error on every op of `root` that `isTarget` selects whose tensor
 /// types are not static (the lowerings need static shapes).
@@ -33,6 +39,9 @@ LogicalResult checkStaticShapes(Operation *root,
 /// Options of lipt-cpu-pipeline.
 struct LiptCpuPipelineOptions
     : public PassPipelineOptions<LiptCpuPipelineOptions> {
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("Run lipt-fuse-polynomials (fewer flops)"),
+                    llvm::cl::init(true)};
   Option<bool> blas{*this, "blas",
                     llvm::cl::desc("Call BLAS (liblipt_blas_shims) for matrix "
                                    "products instead of generating loops"),
