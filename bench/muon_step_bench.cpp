@@ -105,6 +105,29 @@ double stepFlops(const Group &g) {
   return g.count * (ns + cap);
 }
 
+/// Medians of two alternately timed functions: interleaving keeps the ratio
+/// honest when the machine's speed drifts during the run (it does on VMs).
+template <typename F, typename G>
+std::pair<double, double> interleavedMedianMs(F &&f, G &&g, int iters) {
+  std::vector<double> tf, tg;
+  f();
+  g(); // warm-up
+  auto time = [](auto &&fn) {
+    auto start = std::chrono::steady_clock::now();
+    fn();
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  for (int i = 0; i < iters; ++i) {
+    tf.push_back(time(f));
+    tg.push_back(time(g));
+  }
+  std::sort(tf.begin(), tf.end());
+  std::sort(tg.begin(), tg.end());
+  return {tf[tf.size() / 2], tg[tg.size() / 2]};
+}
+
 template <typename F> double medianMs(F &&f, int iters) {
   std::vector<double> t;
   f(); // warm-up
@@ -194,8 +217,8 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
 
   // Timed: each side steps its own state (the compiled side writes into
   // separate output buffers, as a training loop would swap them).
-  double tCompiled = medianMs(compiledStep, iters);
-  double tEager = medianMs([&] { eagerOnce(eager); }, iters);
+  auto [tCompiled, tEager] = interleavedMedianMs(
+      compiledStep, [&] { eagerOnce(eager); }, iters);
   std::printf("%s  (%.1f nominal GFLOP per step)\n", title, flops / 1e9);
   std::printf("  eager LibTorch   %9.2f ms  %6.1f GFLOP/s  (%4.0f%% of sgemm "
               "peak)\n",
