@@ -78,6 +78,29 @@ def LiptFusePolynomialsPass : Pass<"lipt-fuse-polynomials"> {
   }];
 }
 
+def LiptBatchSameShapePass : Pass<"lipt-batch-same-shape"> {
+  let summary = "Stack independent same-shape lipt ops into one batched op";
+  let description = [{
+    A model's step has one lipt op per weight; weights of one shape (the 12
+    256x256 matrices of the paper's Shakespeare model) are stacked along a
+    new leading dimension and handled by one op, i.e. one set of calls: the
+    runtime then spreads the batch over threads. Ops are grouped when they
+    have the same name, attributes and operand types, and every operand is
+    available where the first of them stands.
+
+    ```mlir
+    %a = lipt.spectral_soft_cap %w0 {alpha = 0.1} : tensor<256x256xf32>
+    %b = lipt.spectral_soft_cap %w1 {alpha = 0.1} : tensor<256x256xf32>
+    // becomes
+    %s = tensor.concat dim(0) %w0', %w1' : ... -> tensor<2x256x256xf32>
+    %c = lipt.spectral_soft_cap %s {alpha = 0.1} : tensor<2x256x256xf32>
+    %a = tensor.extract_slice %c[0, 0, 0] [1, 256, 256] [1, 1, 1]
+    %b = tensor.extract_slice %c[1, 0, 0] [1, 256, 256] [1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
   let summary = "Call BLAS for batched matrix products on buffers";
   let description = [{

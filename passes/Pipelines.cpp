@@ -20,6 +20,9 @@ using namespace mlir;
 
 void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
                                       const LiptCpuPipelineOptions &options) {
+  // One op (one set of calls) per group of same-shape weights.
+  if (options.batch)
+    pm.addPass(createLiptBatchSameShapePass());
   if (options.fuse) {
     // Expose the Muon step's constraint, then fuse polynomial steps where
     // that costs fewer flops.

@@ -325,11 +325,12 @@ def mlir_attrs(attrs):
     return "{" + ", ".join(parts) + "}"
 
 
-def single_result_op(name, attrs, t, generic):
+def single_result_op(name, attrs, t, generic, w="w", r="r"):
     """%r = lipt.NAME %w {...} : T, or the same in generic form."""
     if generic:
-        return (f'%r = "lipt.{name}"(%w) {mlir_attrs(attrs)} : ({t}) -> {t}')
-    return f"%r = lipt.{name} %w {mlir_attrs(attrs)} : {t}"
+        return (f'%{r} = "lipt.{name}"(%{w}) {mlir_attrs(attrs)} : ({t}) '
+                f'-> {t}')
+    return f"%{r} = lipt.{name} %{w} {mlir_attrs(attrs)} : {t}"
 
 
 def spectrum(args):
@@ -357,9 +358,28 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--generic", action="store_true",
                    help="write the lipt op in MLIR's generic form")
+    p.add_argument("--copies", type=int, default=1,
+                   help="K independent ops on K inputs (one program)")
     args = p.parse_args()
 
     rng = np.random.default_rng(args.seed)
+    inputs, op_texts, results, scale = [], [], [], 0.0
+    for copy in range(args.copies):
+        tag = "" if args.copies == 1 else str(copy)
+        i, o, r, e = build_case(args, rng, tag)
+        inputs += i
+        op_texts.append(o)
+        results += r
+        m, n = e.shape[-2], e.shape[-1]
+        scale = max(scale, np.max(np.linalg.svd(
+            np.asarray(e).reshape([-1, m, n]), compute_uv=False)))
+    print(emit_program(inputs, "\n  ".join(op_texts), results, scale,
+                       args.tol))
+
+
+def build_case(args, rng, tag):
+    """One op on fresh inputs; SSA names end in `tag`. Returns (inputs,
+    op text, results, the matrix whose sigma_max scales the error)."""
     shape = [int(d) for d in args.shape.split("x")]
     dt = args.dtype
     t = tensor_type(shape, dt)
@@ -367,7 +387,8 @@ def main():
     w = round_to(matrix_with_spectrum(rng, shape, spectrum(args)), dt)
     m, n = shape[-2], shape[-1]
     batch = shape[:-2]
-    inputs = [("w", w, shape, dt)]
+    W, R = "w" + tag, "r" + tag
+    inputs = [(W, w, shape, dt)]
     op = args.op
 
     if op in ("soft_cap", "hard_cap", "hammer", "normalize",
@@ -378,9 +399,9 @@ def main():
                 "normalize": "spectral_normalize",
                 "spectral_weight_decay": "spectral_weight_decay"}[op]
         expected = constraint(op, w, attrs, shape)
-        op_text = single_result_op(name, attrs, t, args.generic)
-        results = [("r", expected, shape, dt)]
-    elif op == "orthogonalize":
+        op_text = single_result_op(name, attrs, t, args.generic, W, R)
+        return inputs, op_text, [(R, expected, shape, dt)], expected
+    if op == "orthogonalize":
         expected = orthogonalize(w, attrs["schedule"])
         lo, hi = SCHEDULES[attrs["schedule"]][2]
         sv = np.linalg.svd(expected, compute_uv=False)
@@ -389,30 +410,34 @@ def main():
         inside = rel >= 0.01
         assert np.all((sv[inside] >= lo) & (sv[inside] <= hi)), \
             f"schedule leaves its documented range [{lo}, {hi}]: {sv}"
-        op_text = single_result_op("orthogonalize", attrs, t, args.generic)
-        results = [("r", expected, shape, dt)]
-    elif op == "power_iteration":
+        op_text = single_result_op("orthogonalize", attrs, t, args.generic,
+                                   W, R)
+        return inputs, op_text, [(R, expected, shape, dt)], expected
+    if op == "power_iteration":
+        V0, S, U, V = "v0" + tag, "s" + tag, "u" + tag, "v" + tag
         start = round_to(rng.standard_normal(batch + [n]), dt)
-        inputs.append(("v0", start, batch + [n], dt))
+        inputs.append((V0, start, batch + [n], dt))
         sigma, u, v = top_triple(w, start)
         ts, tu, tv = (tensor_type(batch, dt), tensor_type(batch + [m], dt),
                       tensor_type(batch + [n], dt))
-        op_text = (f"%s, %u, %v = lipt.power_iteration %w, %v0 "
+        op_text = (f"%{S}, %{U}, %{V} = lipt.power_iteration %{W}, %{V0} "
                    f"{mlir_attrs(attrs)} : {t}, {tv} -> {ts}, {tu}, {tv}")
-        results = [("s", sigma, batch, dt), ("u", u, batch + [m], dt),
-                   ("v", v, batch + [n], dt)]
-        expected = w  # the error scale: sigma_max of the input
-    elif op == "rms_project":
+        return inputs, op_text, [(S, sigma, batch, dt),
+                                 (U, u, batch + [m], dt),
+                                 (V, v, batch + [n], dt)], w
+    if op == "rms_project":
         axis = int(attrs.get("axis", len(shape) - 1))
         max_rms = attrs.get("max_rms", 1.0)
         rms = np.sqrt((w**2).mean(axis=axis, keepdims=True))
         expected = w / np.maximum(1.0, rms / max_rms)
-        op_text = single_result_op("rms_project", attrs, t, args.generic)
-        results = [("r", expected, shape, dt)]
-    elif op == "muon_step":
+        op_text = single_result_op("rms_project", attrs, t, args.generic,
+                                   W, R)
+        return inputs, op_text, [(R, expected, shape, dt)], expected
+    if op == "muon_step":
+        G, M, RM = "g" + tag, "m" + tag, "rm" + tag
         g = round_to(rng.standard_normal(shape), dt)
         mom = round_to(rng.standard_normal(shape) * 0.1, dt)
-        inputs += [("g", g, shape, dt), ("m", mom, shape, dt)]
+        inputs += [(G, g, shape, dt), (M, mom, shape, dt)]
         lr, beta = attrs["lr"], attrs.get("beta", 0.9)
         wd, tn = attrs.get("wd", 0.0), attrs.get("target_norm", 1.0)
         new_m = beta * mom + (1 - beta) * g
@@ -436,16 +461,11 @@ def main():
             if "hard_cap_method" in attrs:
                 cattrs["method"] = attrs["hard_cap_method"]
             new_w = constraint(kind, stepped, cattrs, shape)
-        op_text = (f"%r, %rm = lipt.muon_step %w, %g, %m {mlir_attrs(attrs)}"
-                   f" : {t}")
-        results = [("r", new_w, shape, dt), ("rm", new_m, shape, dt)]
-        expected = new_w
-    else:
-        sys.exit(f"lipt_case.py: unknown op '{op}'")
-
-    scale = np.max(np.linalg.svd(np.asarray(expected).reshape(
-        [-1, m, n]), compute_uv=False))
-    print(emit_program(inputs, op_text, results, scale, args.tol))
+        op_text = (f"%{R}, %{RM} = lipt.muon_step %{W}, %{G}, %{M} "
+                   f"{mlir_attrs(attrs)} : {t}")
+        return inputs, op_text, [(R, new_w, shape, dt),
+                                 (RM, new_m, shape, dt)], new_w
+    sys.exit(f"lipt_case.py: unknown op '{op}'")
 
 
 if __name__ == "__main__":

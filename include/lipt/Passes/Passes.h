@@ -39,6 +39,9 @@ LogicalResult checkStaticShapes(Operation *root,
 /// Options of lipt-cpu-pipeline.
 struct LiptCpuPipelineOptions
     : public PassPipelineOptions<LiptCpuPipelineOptions> {
+  Option<bool> batch{*this, "batch",
+                     llvm::cl::desc("Run lipt-batch-same-shape"),
+                     llvm::cl::init(true)};
   Option<bool> fuse{*this, "fuse",
                     llvm::cl::desc("Run lipt-fuse-polynomials (fewer flops)"),
                     llvm::cl::init(true)};
