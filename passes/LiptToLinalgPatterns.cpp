@@ -34,6 +34,17 @@ double spectralBound(RankedTensorType type, double sigmaMax, NormKind norm) {
 
 double toDouble(FloatAttr a) { return a.getValueAsDouble(); }
 
+/// Replaces a weight -> weight op: `input` in the batched compute form goes
+/// through `fn`, and the result comes back to the op's type. The skeleton
+/// every matrix-map lowering shares.
+template <typename Fn>
+void replaceWithBatchedMap(Operation *op, PatternRewriter &rw, Value input,
+                           Fn fn) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  MatrixBuilder mb(rw, op->getLoc(), type.getElementType());
+  rw.replaceOp(op, mb.fromBatched(fn(mb, mb.toBatched(input)), type));
+}
+
 /// Frobenius normalisation followed by the schedule's steps.
 Value orthogonalize(MatrixBuilder &mb, Value x, ScheduleAttr schedule,
                     double eps) {
@@ -55,11 +66,11 @@ struct LowerSoftCap : OpRewritePattern<SpectralSoftCapOp> {
     // alpha acts on M = W / bound; on W it is alpha / bound^2 (p(x) is odd
     // with a cubic term), so W is never rescaled.
     double alpha = op.getEffectiveAlpha() / (bound * bound);
-    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    Value x = mb.toBatched(op.getWeight());
-    x = mb.polyStep(x, {1.0, -alpha, 0.0}); // p1
-    x = mb.polyStep(x, {1.0, alpha, 0.0});  // p2, on the new W
-    rw.replaceOp(op, mb.fromBatched(x, type));
+    replaceWithBatchedMap(op, rw, op.getWeight(),
+                          [&](MatrixBuilder &mb, Value x) {
+                            x = mb.polyStep(x, {1.0, -alpha, 0.0});   // p1
+                            return mb.polyStep(x, {1.0, alpha, 0.0}); // p2
+                          });
     return success();
   }
 };
@@ -71,12 +82,12 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
     RankedTensorType type = op.getType();
     double s =
         spectralBound(type, toDouble(op.getSigmaMaxAttr()), op.getNorm());
-    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    Value w = mb.toBatched(op.getWeight());
-    Value result = op.getMethod() == HardCapMethod::polynomial
-                       ? polynomialCap(mb, w, s)
-                       : msignCap(mb, w, s, op.getScheduleAttr());
-    rw.replaceOp(op, mb.fromBatched(result, type));
+    replaceWithBatchedMap(
+        op, rw, op.getWeight(), [&](MatrixBuilder &mb, Value w) {
+          return op.getMethod() == HardCapMethod::polynomial
+                     ? polynomialCap(mb, w, s)
+                     : msignCap(mb, w, s, op.getScheduleAttr());
+        });
     return success();
   }
 
@@ -118,11 +129,11 @@ struct LowerOrthogonalize : OpRewritePattern<OrthogonalizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(OrthogonalizeOp op,
                                 PatternRewriter &rw) const override {
-    RankedTensorType type = op.getType();
-    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    Value x = orthogonalize(mb, mb.toBatched(op.getInput()), op.getSchedule(),
-                            toDouble(op.getEpsAttr()));
-    rw.replaceOp(op, mb.fromBatched(x, type));
+    replaceWithBatchedMap(op, rw, op.getInput(),
+                          [&](MatrixBuilder &mb, Value x) {
+                            return orthogonalize(mb, x, op.getSchedule(),
+                                                 toDouble(op.getEpsAttr()));
+                          });
     return success();
   }
 };
@@ -149,14 +160,14 @@ template <typename OpTy>
 struct PowerIterationConstraint : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rw) const override {
-    RankedTensorType type = op.getType();
-    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    Value w = mb.toBatched(op.getWeight());
-    ArrayRef<int64_t> shape = shapeOf(w);
-    MatrixBuilder::Triple t =
-        mb.powerIteration(w, mb.defaultStartVector(shape[0], shape[2]),
-                          op.getItersAttr().getInt());
-    rw.replaceOp(op, mb.fromBatched(apply(op, mb, w, t), type));
+    replaceWithBatchedMap(
+        op, rw, op.getWeight(), [&](MatrixBuilder &mb, Value w) {
+          ArrayRef<int64_t> shape = shapeOf(w);
+          MatrixBuilder::Triple t =
+              mb.powerIteration(w, mb.defaultStartVector(shape[0], shape[2]),
+                                op.getItersAttr().getInt());
+          return apply(op, mb, w, t);
+        });
     return success();
   }
   static Value apply(OpTy op, MatrixBuilder &mb, Value w,
@@ -210,11 +221,10 @@ struct LowerOddPolynomial : OpRewritePattern<OddPolynomialOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(OddPolynomialOp op,
                                 PatternRewriter &rw) const override {
-    RankedTensorType type = op.getType();
-    MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    Value x =
-        mb.oddPolynomial(mb.toBatched(op.getWeight()), op.getCoefficients());
-    rw.replaceOp(op, mb.fromBatched(x, type));
+    replaceWithBatchedMap(op, rw, op.getWeight(),
+                          [&](MatrixBuilder &mb, Value x) {
+                            return mb.oddPolynomial(x, op.getCoefficients());
+                          });
     return success();
   }
 };
