@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace rt = lipt_runtime;
@@ -231,12 +232,51 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
   std::printf("  speed-up         %9.2fx    (max relative difference of the "
               "weights: %.2g)\n",
               tEager / tCompiled, maxRel);
+  if (groups.size() > 1) {
+    // Where the time goes: each group alone, compiled vs eager.
+    for (size_t i = 0; i < groups.size(); ++i) {
+      auto one = [&] {
+        rt::TensorView w, g, m, ow, om;
+        lipt_torch::viewOf(compiled[i].w, "w", w);
+        lipt_torch::viewOf(compiled[i].g, "g", g);
+        lipt_torch::viewOf(compiled[i].m, "m", m);
+        lipt_torch::viewOf(outW[i], "w'", ow);
+        lipt_torch::viewOf(outM[i], "m'", om);
+        (void)(*exe)->invoke(groups[i].name, {w, g, m}, {ow, om});
+      };
+      auto [c, e] = interleavedMedianMs(
+          one,
+          [&] {
+            eagerStep(groups[i], eager[i].w, eager[i].g, eager[i].m, alphas[i]);
+          },
+          std::max(3, iters / 2));
+      std::printf("    %-14s %2lld x %4lldx%-4lld  eager %8.2f ms  compiled "
+                  "%8.2f ms  %5.2fx\n",
+                  groups[i].name.c_str(), (long long)groups[i].count,
+                  (long long)groups[i].rows, (long long)groups[i].cols, e, c,
+                  e / c);
+    }
+  }
   return 0;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
+  // A fair eager baseline: LibTorch's OpenMP workers spin-wait by default
+  // and, on 2 cores, fight OpenBLAS's own threads; that alone made eager ~3x
+  // slower here. libgomp reads OMP_WAIT_POLICY when it is loaded, so set it
+  // and re-execute. --default-omp measures the out-of-the-box behaviour.
+  bool defaultOmp = argc > 1 && std::string(argv[1]) == "--default-omp";
+  if (defaultOmp) {
+    --argc;
+    ++argv;
+  } else if (!std::getenv("OMP_WAIT_POLICY")) {
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    execv("/proc/self/exe", argv);
+    std::perror("re-executing with OMP_WAIT_POLICY=passive");
+    return 1;
+  }
   int iters = argc > 1 ? std::atoi(argv[1]) : 10;
   int threads = std::getenv("LIPT_BENCH_THREADS")
                     ? std::atoi(std::getenv("LIPT_BENCH_THREADS"))
@@ -244,6 +284,9 @@ int main(int argc, char **argv) {
   torch::set_num_threads(threads);
   setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 0);
   double peak = sgemmPeakGflops();
+  const char *omp = std::getenv("OMP_WAIT_POLICY");
+  std::printf("OMP_WAIT_POLICY=%s (eager baseline %s)\n", omp ? omp : "unset",
+              omp ? "tuned" : "out of the box, spinning OpenMP workers");
   std::printf("lipt Muon + soft cap step, %d threads, sgemm peak %.1f GFLOP/s "
               "(1024^3, LibTorch)\n"
               "GFLOP/s below = nominal flops / time (fusions do fewer flops, "
