@@ -9,6 +9,7 @@
 #include "lipt/Dialect/LiptDialect.h"
 
 #include "mlir/IR/Builders.h"
+// The generated attribute parser dispatches with TypeSwitch.
 #include "llvm/ADT/TypeSwitch.h"
 #include <cmath>
 

@@ -101,21 +101,6 @@ def top_triple(w, start):
     return s[..., 0], u1, v1
 
 
-def default_start(n):
-    """The lowering's deterministic start vector (splitmix64 of the index)."""
-    out = []
-    mask = (1 << 64) - 1
-    for r in range(n):
-        z = (r + 0x9E3779B97F4A7C15) & mask
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        z ^= z >> 31
-        u = (z >> 11) / float(1 << 53)
-        mag = 0.25 + 0.75 * u
-        out.append(mag if (z & 1) else -mag)
-    return np.array(out)
-
-
 def soft_cap(w, alpha, bound):
     a = alpha / bound**2
     return apply_spectral(

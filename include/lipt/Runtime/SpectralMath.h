@@ -11,7 +11,6 @@
 #ifndef LIPT_RUNTIME_SPECTRALMATH_H
 #define LIPT_RUNTIME_SPECTRALMATH_H
 
-#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
