@@ -1,0 +1,353 @@
+//===- Safetensors.cpp - safetensors checkpoints --------------------------===//
+
+#include "lipt/Runtime/Safetensors.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace lipt_runtime {
+
+namespace {
+
+const char *safetensorsDType(DType t) {
+  switch (t) {
+  case DType::f32:
+    return "F32";
+  case DType::f64:
+    return "F64";
+  case DType::f16:
+    return "F16";
+  case DType::bf16:
+    return "BF16";
+  }
+  return "?";
+}
+
+bool parseSafetensorsDType(const std::string &s, DType &out) {
+  for (DType t : {DType::f32, DType::f64, DType::f16, DType::bf16})
+    if (s == safetensorsDType(t)) {
+      out = t;
+      return true;
+    }
+  return false;
+}
+
+std::string jsonString(const std::string &s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += char(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += char(c);
+    }
+  }
+  return out + "\"";
+}
+
+//===--- A JSON reader for the header (objects, arrays, strings, integers) ===//
+
+struct Json {
+  enum Kind { Object, Array, String, Number, Other } kind = Other;
+  std::vector<std::pair<std::string, Json>> object;
+  std::vector<Json> array;
+  std::string string;
+  long long number = 0;
+  const Json *get(const std::string &key) const {
+    for (const auto &kv : object)
+      if (kv.first == key)
+        return &kv.second;
+    return nullptr;
+  }
+};
+
+class JsonParser {
+public:
+  explicit JsonParser(const std::string &text) : s(text) {}
+  bool parse(Json &out, std::string &error) {
+    if (!value(out, 0) || (skip(), pos != s.size())) {
+      error = "malformed JSON header at byte " + std::to_string(pos);
+      return false;
+    }
+    return true;
+  }
+
+private:
+  void skip() {
+    while (pos < s.size() && std::strchr(" \t\r\n", s[pos]))
+      ++pos;
+  }
+  bool value(Json &out, int depth) {
+    skip();
+    if (pos >= s.size() || depth > 16)
+      return false;
+    char c = s[pos];
+    if (c == '{') {
+      out.kind = Json::Object;
+      ++pos;
+      skip();
+      if (pos < s.size() && s[pos] == '}')
+        return ++pos, true;
+      while (true) {
+        Json key, v;
+        skip();
+        if (!string(key) || (skip(), pos >= s.size() || s[pos] != ':'))
+          return false;
+        ++pos;
+        if (!value(v, depth + 1))
+          return false;
+        out.object.emplace_back(key.string, std::move(v));
+        skip();
+        if (pos < s.size() && s[pos] == ',') {
+          ++pos;
+          continue;
+        }
+        return pos < s.size() && s[pos++] == '}';
+      }
+    }
+    if (c == '[') {
+      out.kind = Json::Array;
+      ++pos;
+      skip();
+      if (pos < s.size() && s[pos] == ']')
+        return ++pos, true;
+      while (true) {
+        Json v;
+        if (!value(v, depth + 1))
+          return false;
+        out.array.push_back(std::move(v));
+        skip();
+        if (pos < s.size() && s[pos] == ',') {
+          ++pos;
+          continue;
+        }
+        return pos < s.size() && s[pos++] == ']';
+      }
+    }
+    if (c == '"')
+      return string(out);
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t start = pos++;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))
+        ++pos;
+      out.kind = Json::Number;
+      errno = 0;
+      out.number =
+          std::strtoll(s.substr(start, pos - start).c_str(), nullptr, 10);
+      return errno == 0;
+    }
+    for (const char *word : {"true", "false", "null"})
+      if (s.compare(pos, std::strlen(word), word) == 0) {
+        pos += std::strlen(word);
+        out.kind = Json::Other;
+        return true;
+      }
+    return false;
+  }
+  bool string(Json &out) {
+    if (pos >= s.size() || s[pos] != '"')
+      return false;
+    ++pos;
+    out.kind = Json::String;
+    while (pos < s.size() && s[pos] != '"') {
+      char c = s[pos++];
+      if (c != '\\') {
+        out.string += c;
+        continue;
+      }
+      if (pos >= s.size())
+        return false;
+      char e = s[pos++];
+      switch (e) {
+      case 'n':
+        out.string += '\n';
+        break;
+      case 't':
+        out.string += '\t';
+        break;
+      case 'r':
+        out.string += '\r';
+        break;
+      case 'u': {
+        if (pos + 4 > s.size())
+          return false;
+        unsigned code = std::stoul(s.substr(pos, 4), nullptr, 16);
+        pos += 4;
+        if (code < 0x80) {
+          out.string += char(code);
+        } else if (code < 0x800) {
+          out.string += char(0xc0 | (code >> 6));
+          out.string += char(0x80 | (code & 0x3f));
+        } else {
+          out.string += char(0xe0 | (code >> 12));
+          out.string += char(0x80 | ((code >> 6) & 0x3f));
+          out.string += char(0x80 | (code & 0x3f));
+        }
+        break;
+      }
+      default:
+        out.string += e; // \" \\ \/
+      }
+    }
+    return pos < s.size() && s[pos++] == '"';
+  }
+
+  const std::string &s;
+  size_t pos = 0;
+};
+
+} // namespace
+
+const HostTensor *Safetensors::find(const std::string &name) const {
+  for (const NamedTensor &t : tensors)
+    if (t.name == name)
+      return &t.tensor;
+  return nullptr;
+}
+
+Status writeSafetensors(const std::string &path, const Safetensors &file) {
+  std::set<std::string> names;
+  std::string header = "{";
+  if (!file.metadata.empty()) {
+    header += "\"__metadata__\":{";
+    bool first = true;
+    for (const auto &[k, v] : file.metadata) {
+      header += (first ? "" : ",") + jsonString(k) + ":" + jsonString(v);
+      first = false;
+    }
+    header += "}";
+  }
+  uint64_t offset = 0;
+  for (const NamedTensor &t : file.tensors) {
+    if (t.name == "__metadata__" || !names.insert(t.name).second)
+      return Status::error(path + ": tensor name '" + t.name +
+                           "' is reserved or used twice");
+    std::string shape;
+    for (int64_t d : t.tensor.type.shape)
+      shape += (shape.empty() ? "" : ",") + std::to_string(d);
+    uint64_t size = t.tensor.bytes.size();
+    if (header.size() > 1)
+      header += ",";
+    header += jsonString(t.name) + ":{\"dtype\":\"" +
+              safetensorsDType(t.tensor.type.dtype) + "\",\"shape\":[" + shape +
+              "],\"data_offsets\":[" + std::to_string(offset) + "," +
+              std::to_string(offset + size) + "]}";
+    offset += size;
+  }
+  header += "}";
+  header += std::string((8 - header.size() % 8) % 8, ' '); // align the data
+
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out)
+      return Status::error(tmp + ": cannot create file");
+    unsigned char len[8];
+    for (int i = 0; i < 8; ++i)
+      len[i] = static_cast<unsigned char>(uint64_t(header.size()) >> (8 * i));
+    out.write(reinterpret_cast<const char *>(len), 8);
+    out.write(header.data(), header.size());
+    for (const NamedTensor &t : file.tensors)
+      out.write(reinterpret_cast<const char *>(t.tensor.bytes.data()),
+                t.tensor.bytes.size());
+    out.flush();
+    if (!out)
+      return Status::error(tmp + ": write failed (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::error(path + ": cannot replace with " + tmp);
+  return Status::success();
+}
+
+Status readSafetensors(const std::string &path, Safetensors &out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    return Status::error(path + ": cannot open file");
+  uint64_t fileSize = uint64_t(in.tellg());
+  in.seekg(0);
+  unsigned char len[8];
+  if (fileSize < 8 || !in.read(reinterpret_cast<char *>(len), 8))
+    return Status::error(path + ": truncated: no 8-byte header length");
+  uint64_t headerLen = 0;
+  for (int i = 7; i >= 0; --i)
+    headerLen = headerLen * 256 + len[i];
+  if (headerLen > fileSize - 8 || headerLen > (100u << 20))
+    return Status::error(path + ": header length " + std::to_string(headerLen) +
+                         " exceeds the file (" + std::to_string(fileSize) +
+                         " bytes): truncated or "
+                         "not safetensors");
+  std::string header(headerLen, '\0');
+  in.read(&header[0], headerLen);
+  Json root;
+  std::string error;
+  if (!JsonParser(header).parse(root, error) || root.kind != Json::Object)
+    return Status::error(
+        path + ": " + (error.empty() ? "header is not a JSON object" : error));
+  uint64_t dataStart = 8 + headerLen, dataSize = fileSize - dataStart;
+  out = Safetensors();
+  std::vector<std::pair<uint64_t, NamedTensor>> byOffset;
+  for (const auto &[name, entry] : root.object) {
+    std::string where = path + ": tensor '" + name + "'";
+    if (name == "__metadata__") {
+      if (entry.kind != Json::Object)
+        return Status::error(path + ": field '__metadata__' is not an object");
+      for (const auto &[k, v] : entry.object) {
+        if (v.kind != Json::String)
+          return Status::error(path + ": metadata '" + k + "' is not a string");
+        out.metadata[k] = v.string;
+      }
+      continue;
+    }
+    const Json *dtype = entry.get("dtype"), *shape = entry.get("shape"),
+               *offsets = entry.get("data_offsets");
+    if (entry.kind != Json::Object || !dtype || !shape || !offsets ||
+        dtype->kind != Json::String || shape->kind != Json::Array ||
+        offsets->kind != Json::Array || offsets->array.size() != 2)
+      return Status::error(where + ": needs dtype, shape and data_offsets");
+    TensorType type;
+    if (!parseSafetensorsDType(dtype->string, type.dtype))
+      return Status::error(where + ": field 'dtype' is '" + dtype->string +
+                           "'; lipt reads F32, F64, F16 and BF16");
+    for (const Json &d : shape->array) {
+      if (d.kind != Json::Number || d.number < 0)
+        return Status::error(where + ": field 'shape' has a bad dimension");
+      type.shape.push_back(d.number);
+    }
+    const Json &b = offsets->array[0], &e = offsets->array[1];
+    if (b.kind != Json::Number || e.kind != Json::Number || b.number < 0 ||
+        e.number < b.number || uint64_t(e.number) > dataSize)
+      return Status::error(
+          where + ": field 'data_offsets' [" + std::to_string(b.number) + ", " +
+          std::to_string(e.number) + "] is outside the data (" +
+          std::to_string(dataSize) + " bytes): truncated or corrupt");
+    NamedTensor t{name, HostTensor(type)};
+    if (uint64_t(e.number - b.number) != t.tensor.bytes.size())
+      return Status::error(where + ": field 'data_offsets' spans " +
+                           std::to_string(e.number - b.number) + " bytes but " +
+                           type.str() + " needs " +
+                           std::to_string(t.tensor.bytes.size()));
+    in.seekg(std::streamoff(dataStart + b.number));
+    if (!in.read(reinterpret_cast<char *>(t.tensor.bytes.data()),
+                 t.tensor.bytes.size()))
+      return Status::error(where + ": data truncated");
+    byOffset.emplace_back(uint64_t(b.number), std::move(t));
+  }
+  std::sort(byOffset.begin(), byOffset.end(),
+            [](const auto &x, const auto &y) { return x.first < y.first; });
+  for (auto &entry : byOffset)
+    out.tensors.push_back(std::move(entry.second));
+  return Status::success();
+}
+
+} // namespace lipt_runtime
