@@ -19,6 +19,8 @@ def Lipt_Dialect : Dialect {
     dimensions. f16/bf16 weights are computed in f32 by the lowerings.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // `lipt.train` on a module: the training configuration (LiptModelOps.cpp).
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Defined next to the attribute storage classes (LiptAttrs.cpp).
     void registerAttributes();

@@ -265,4 +265,6 @@ def Lipt_MuonStepOp : Lipt_Op<"muon_step",
   }];
 }
 
+include "LiptModelOps.td"
+
 #endif // LIPT_OPS_TD
