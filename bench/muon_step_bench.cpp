@@ -184,20 +184,23 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
     flops += stepFlops(g);
   }
 
-  auto compiledStep = [&] {
-    for (size_t i = 0; i < groups.size(); ++i) {
-      rt::TensorView w, g, m, ow, om;
-      lipt_torch::viewOf(compiled[i].w, "w", w);
-      lipt_torch::viewOf(compiled[i].g, "g", g);
-      lipt_torch::viewOf(compiled[i].m, "m", m);
-      lipt_torch::viewOf(outW[i], "w'", ow);
-      lipt_torch::viewOf(outM[i], "m'", om);
-      rt::Status s = (*exe)->invoke(groups[i].name, {w, g, m}, {ow, om});
-      if (!s) {
-        std::fprintf(stderr, "%s\n", s.message.c_str());
-        std::exit(1);
-      }
+  // One group's compiled step on the tensors' own memory.
+  auto compiledGroup = [&](size_t i) {
+    rt::TensorView w, g, m, ow, om;
+    lipt_torch::viewOf(compiled[i].w, "w", w);
+    lipt_torch::viewOf(compiled[i].g, "g", g);
+    lipt_torch::viewOf(compiled[i].m, "m", m);
+    lipt_torch::viewOf(outW[i], "w'", ow);
+    lipt_torch::viewOf(outM[i], "m'", om);
+    rt::Status s = (*exe)->invoke(groups[i].name, {w, g, m}, {ow, om});
+    if (!s) {
+      std::fprintf(stderr, "%s\n", s.message.c_str());
+      std::exit(1);
     }
+  };
+  auto compiledStep = [&] {
+    for (size_t i = 0; i < groups.size(); ++i)
+      compiledGroup(i);
   };
   std::vector<double> alphas;
   for (const Group &g : groups)
@@ -235,17 +238,8 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
   if (groups.size() > 1) {
     // Where the time goes: each group alone, compiled vs eager.
     for (size_t i = 0; i < groups.size(); ++i) {
-      auto one = [&] {
-        rt::TensorView w, g, m, ow, om;
-        lipt_torch::viewOf(compiled[i].w, "w", w);
-        lipt_torch::viewOf(compiled[i].g, "g", g);
-        lipt_torch::viewOf(compiled[i].m, "m", m);
-        lipt_torch::viewOf(outW[i], "w'", ow);
-        lipt_torch::viewOf(outM[i], "m'", om);
-        (void)(*exe)->invoke(groups[i].name, {w, g, m}, {ow, om});
-      };
       auto [c, e] = interleavedMedianMs(
-          one,
+          [&] { compiledGroup(i); },
           [&] {
             eagerStep(groups[i], eager[i].w, eager[i].g, eager[i].m, alphas[i]);
           },

@@ -35,6 +35,14 @@ Safetensors sample() {
   return f;
 }
 
+/// A file made of `header` (with its 8-byte little-endian length) and data.
+std::string withHeader(const std::string &header, const std::string &data) {
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    bytes[i] = char(uint64_t(header.size()) >> (8 * i));
+  return bytes + header + data;
+}
+
 void writeBytes(const std::string &path, const std::string &bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
@@ -147,18 +155,14 @@ TEST_F(CorruptSafetensors, TruncatedHeader) {
 
 TEST_F(CorruptSafetensors, MalformedJson) {
   std::string header = "{\"a\": {\"dtype\": \"F32\", ";
-  std::string bytes(8, '\0');
-  bytes[0] = char(header.size());
-  EXPECT_NE(errorFor(bytes + header).find("malformed JSON header"),
+  EXPECT_NE(errorFor(withHeader(header, "")).find("malformed JSON header"),
             std::string::npos);
 }
 
 TEST_F(CorruptSafetensors, UnsupportedDType) {
   std::string header =
       R"({"w": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}})";
-  std::string bytes(8, '\0');
-  bytes[0] = char(header.size());
-  std::string msg = errorFor(bytes + header + std::string(8, '\0'));
+  std::string msg = errorFor(withHeader(header, std::string(8, '\0')));
   EXPECT_NE(msg.find("tensor 'w': field 'dtype' is 'I64'"), std::string::npos)
       << msg;
 }
@@ -166,9 +170,7 @@ TEST_F(CorruptSafetensors, UnsupportedDType) {
 TEST_F(CorruptSafetensors, SizeDisagreesWithShape) {
   std::string header =
       R"({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})";
-  std::string bytes(8, '\0');
-  bytes[0] = char(header.size());
-  std::string msg = errorFor(bytes + header + std::string(8, '\0'));
+  std::string msg = errorFor(withHeader(header, std::string(8, '\0')));
   EXPECT_NE(msg.find("spans 8 bytes but 3xf32 needs 12"), std::string::npos)
       << msg;
 }
