@@ -40,6 +40,19 @@ LogicalResult verifyLastDimMapped(Operation *op, RankedTensorType in,
   return success();
 }
 
+/// A weight constraint needs a bound and a bound needs a constraint.
+LogicalResult verifyConstraint(Operation *op, ConstraintKind kind,
+                               FloatAttr sigmaMax) {
+  bool constrained = kind != ConstraintKind::none;
+  if (constrained != bool(sigmaMax))
+    return op->emitOpError() << (constrained ? "a constraint needs 'sigma_max'"
+                                             : "'sigma_max' needs a constraint");
+  if (sigmaMax && !(sigmaMax.getValueAsDouble() > 0 &&
+                    std::isfinite(sigmaMax.getValueAsDouble())))
+    return op->emitOpError() << "attribute 'sigma_max' must be > 0";
+  return success();
+}
+
 } // namespace
 
 LogicalResult EmbedOp::verify() {
@@ -69,13 +82,7 @@ LogicalResult LinearOp::verify() {
                          << w.getDimSize(1) << ", got " << in;
   if (failed(verifyLastDimMapped(*this, in, getType(), w.getDimSize(0))))
     return failure();
-  bool constrained = getConstraint() != ConstraintKind::none;
-  if (constrained != bool(getSigmaMaxAttr()))
-    return emitOpError() << (constrained ? "a constraint needs 'sigma_max'"
-                                         : "'sigma_max' needs a constraint");
-  if (auto s = getSigmaMaxAttr(); s && !(s.getValueAsDouble() > 0))
-    return emitOpError() << "attribute 'sigma_max' must be > 0";
-  return success();
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
 }
 
 LogicalResult AttentionOp::verify() {
@@ -101,7 +108,7 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "attribute 'softmax_scale' must be > 0";
   if (getType() != in)
     return emitOpError() << "result must be " << in << ", got " << getType();
-  return success();
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
 }
 
 LogicalResult MlpOp::verify() {
@@ -119,6 +126,13 @@ LogicalResult MlpOp::verify() {
                          << d << ", got " << wIn << " and " << wOut;
   if (getType() != in)
     return emitOpError() << "result must be " << in << ", got " << getType();
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
+}
+
+LogicalResult LayerNormOp::verify() {
+  double eps = getEpsAttr().getValueAsDouble();
+  if (!(eps > 0) || !std::isfinite(eps))
+    return emitOpError() << "attribute 'eps' must be > 0";
   return success();
 }
 
@@ -205,8 +219,17 @@ LogicalResult LiptDialect::verifyOperationAttribute(Operation *op,
     } else if (key == "wd") {
       if (!f || x < 0)
         return bad(key, "a float >= 0");
+    } else if (key == "block_mass" || key == "embed_mass") {
+      if (!f || !(x > 0) || !std::isfinite(x))
+        return bad(key, "a float > 0");
+    } else if (key == "max_inflation") {
+      if (!f || !(x >= 1) || !std::isfinite(x))
+        return bad(key, "a float >= 1");
+    } else if (key == "orthogonalize") {
+      if (!isa<ScheduleAttr>(v))
+        return bad(key, "a #lipt.schedule");
     } else if (key == "steps" || key == "batch" || key == "seq_len" ||
-               key == "eval_interval") {
+               key == "eval_interval" || key == "eval_batches") {
       if (!i || i.getInt() < 1)
         return bad(key, "an integer >= 1");
     } else if (key == "seed") {
@@ -218,8 +241,9 @@ LogicalResult LiptDialect::verifyOperationAttribute(Operation *op,
     } else {
       return op->emitError()
              << "'lipt.train' has unknown field '" << key
-             << "' (known: optimizer, lr, schedule, beta, beta2, wd, steps, "
-                "batch, seq_len, eval_interval, seed, data)";
+             << "' (known: optimizer, lr, schedule, beta, beta2, wd, "
+                "block_mass, embed_mass, max_inflation, orthogonalize, steps, "
+                "batch, seq_len, eval_interval, eval_batches, seed, data)";
     }
   }
   return success();

@@ -61,6 +61,8 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
     q, k, v = W_q x, W_k x, W_v x split into `heads`; RoPE on q and k when
     `rope`; scores = softmax(q k^T * softmax_scale / d_head) (1/d, not
     1/sqrt(d)); out = W_o (1/3) scores v. Weights are [d, d].
+    `constraint` and `sigma_max` (RMS->RMS) apply to each of the four
+    weights, as on lipt.linear.
 
     ```mlir
     %y = lipt.attention %x, %wq, %wk, %wv, %wo {heads = 4, causal = true, rope = true}
@@ -72,7 +74,10 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
                    I64Attr:$heads,
                    DefaultValuedAttr<BoolAttr, "true">:$causal,
                    DefaultValuedAttr<BoolAttr, "true">:$rope,
-                   DefaultValuedAttr<F64Attr, "1.0">:$softmax_scale);
+                   DefaultValuedAttr<F64Attr, "1.0">:$softmax_scale,
+                   DefaultValuedAttr<Lipt_ConstraintAttr,
+                                     "ConstraintKind::none">:$constraint,
+                   OptionalAttr<F64Attr>:$sigma_max);
   let results = (outs Lipt_Activations:$result);
   let assemblyFormat = [{
     $input `,` $wq `,` $wk `,` $wv `,` $wo attr-dict `:` type($input) `,`
@@ -84,18 +89,43 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
 def Lipt_MlpOp : Lipt_Op<"mlp", [Pure]> {
   let summary = "W_out gelu(W_in x) / 1.1289 (1.1289: GELU's largest slope)";
   let description = [{
+    `constraint` and `sigma_max` (RMS->RMS) apply to both weights.
+
     ```mlir
     %y = lipt.mlp %x, %win, %wout : tensor<8x256x256xf32>, tensor<1024x256xf32>,
         tensor<256x1024xf32> -> tensor<8x256x256xf32>
     ```
   }];
   let arguments = (ins Lipt_Activations:$input, Lipt_Weight:$w_in,
-                   Lipt_Weight:$w_out);
+                   Lipt_Weight:$w_out,
+                   DefaultValuedAttr<Lipt_ConstraintAttr,
+                                     "ConstraintKind::none">:$constraint,
+                   OptionalAttr<F64Attr>:$sigma_max);
   let results = (outs Lipt_Activations:$result);
   let assemblyFormat = [{
     $input `,` $w_in `,` $w_out attr-dict `:` type($input) `,` type($w_in) `,`
     type($w_out) `->` type($result)
   }];
+  let hasVerifier = 1;
+}
+
+def Lipt_LayerNormOp : Lipt_Op<"layer_norm",
+    [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "parameter-free LayerNorm over the last dim (baselines only)";
+  let description = [{
+    (x - mean) / sqrt(var + eps) over the last dimension, without a learned
+    scale or shift. For the paper's AdamW + LayerNorm baseline: a model
+    containing it has no certified Lipschitz bound (its constant grows as
+    1/sqrt(eps)), and the driver says so.
+
+    ```mlir
+    %n = lipt.layer_norm %x : tensor<8x256x256xf32>
+    ```
+  }];
+  let arguments = (ins Lipt_Activations:$input,
+                   DefaultValuedAttr<F64Attr, "1.0e-5">:$eps);
+  let results = (outs Lipt_Activations:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
 

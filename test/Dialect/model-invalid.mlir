@@ -107,3 +107,39 @@ module attributes {lipt.train = {steps = 0}} {
 // expected-error @below {{'lipt.train' has unknown field 'learning_rate'}}
 module attributes {lipt.train = {learning_rate = 0.1}} {
 }
+
+// -----
+
+func.func @attention_bound_without_constraint(%x: tensor<2x8x16xf32>, %w: tensor<16x16xf32>) -> tensor<2x8x16xf32> {
+  // expected-error @below {{'sigma_max' needs a constraint}}
+  %y = lipt.attention %x, %w, %w, %w, %w {heads = 2, sigma_max = 1.0} : tensor<2x8x16xf32>, tensor<16x16xf32> -> tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
+}
+
+// -----
+
+func.func @mlp_negative_bound(%x: tensor<2x8x16xf32>, %wi: tensor<64x16xf32>, %wo: tensor<16x64xf32>) -> tensor<2x8x16xf32> {
+  // expected-error @below {{attribute 'sigma_max' must be > 0}}
+  %y = lipt.mlp %x, %wi, %wo {constraint = #lipt.constraint<soft_cap>, sigma_max = -1.0} : tensor<2x8x16xf32>, tensor<64x16xf32>, tensor<16x64xf32> -> tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
+}
+
+// -----
+
+func.func @layer_norm_eps(%x: tensor<2x8x16xf32>) -> tensor<2x8x16xf32> {
+  // expected-error @below {{attribute 'eps' must be > 0}}
+  %y = lipt.layer_norm %x {eps = 0.0} : tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
+}
+
+// -----
+
+// expected-error @below {{'lipt.train' field 'max_inflation' must be a float >= 1}}
+module attributes {lipt.train = {max_inflation = 0.5}} {
+}
+
+// -----
+
+// expected-error @below {{'lipt.train' field 'orthogonalize' must be a #lipt.schedule}}
+module attributes {lipt.train = {orthogonalize = "muon5"}} {
+}

@@ -6,7 +6,10 @@
 // CHECK: module attributes {lipt.train = {batch = 4 : i64, {{.*}}optimizer = "muon"{{.*}}}}
 module attributes {lipt.train = {optimizer = "muon", lr = 0.1, schedule = "linear",
     beta = 0.9, wd = 0.0, steps = 100, batch = 4, seq_len = 8,
-    eval_interval = 10, seed = 0, data = "tinyshakespeare.txt"}} {
+    eval_interval = 10, eval_batches = 2, seed = 0, block_mass = 16.0,
+    embed_mass = 1.0, max_inflation = 16.0,
+    orthogonalize = #lipt.schedule<"polar_express5">,
+    data = "tinyshakespeare.txt"}} {
   // CHECK-LABEL: func.func @model
   func.func @model(%tokens: tensor<4x8xi32>, %embed: tensor<11x16xf32>,
                    %wq: tensor<16x16xf32>, %wk: tensor<16x16xf32>,
@@ -16,17 +19,19 @@ module attributes {lipt.train = {optimizer = "muon", lr = 0.1, schedule = "linea
     // CHECK: lipt.embed %{{.*}}, %{{.*}} : tensor<4x8xi32>, tensor<11x16xf32> -> tensor<4x8x16xf32>
     %x = lipt.embed %tokens, %embed : tensor<4x8xi32>, tensor<11x16xf32> -> tensor<4x8x16xf32>
     // CHECK: lipt.convex_residual %{{.*}} {branches = 2 : i64} : tensor<4x8x16xf32> {
-    // CHECK: lipt.attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {heads = 2 : i64} : tensor<4x8x16xf32>, tensor<16x16xf32> -> tensor<4x8x16xf32>
+    // CHECK: lipt.attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {constraint = #lipt.constraint<soft_cap>, heads = 2 : i64, sigma_max = 6.000000e+00 : f64} : tensor<4x8x16xf32>, tensor<16x16xf32> -> tensor<4x8x16xf32>
     %a = lipt.convex_residual %x {branches = 2} : tensor<4x8x16xf32> {
     ^bb0(%in: tensor<4x8x16xf32>):
-      %f = lipt.attention %in, %wq, %wk, %wv, %wo {heads = 2}
+      %f = lipt.attention %in, %wq, %wk, %wv, %wo {heads = 2, constraint = #lipt.constraint<soft_cap>, sigma_max = 6.0}
           : tensor<4x8x16xf32>, tensor<16x16xf32> -> tensor<4x8x16xf32>
       lipt.yield %f : tensor<4x8x16xf32>
     }
-    // CHECK: lipt.mlp
+    // CHECK: lipt.layer_norm %{{.*}} {eps = {{.*}} : f64} : tensor<4x8x16xf32>
+    // CHECK: lipt.mlp %{{.*}}, %{{.*}}, %{{.*}} {constraint = #lipt.constraint<hard_cap>, sigma_max = 1.000000e+00 : f64}
     %m = lipt.convex_residual %a {branches = 2} : tensor<4x8x16xf32> {
     ^bb0(%in: tensor<4x8x16xf32>):
-      %f = lipt.mlp %in, %win, %wout : tensor<4x8x16xf32>, tensor<64x16xf32>, tensor<16x64xf32> -> tensor<4x8x16xf32>
+      %n = lipt.layer_norm %in {eps = 1.0e-6} : tensor<4x8x16xf32>
+      %f = lipt.mlp %n, %win, %wout {constraint = #lipt.constraint<hard_cap>, sigma_max = 1.0} : tensor<4x8x16xf32>, tensor<64x16xf32>, tensor<16x64xf32> -> tensor<4x8x16xf32>
       lipt.yield %f : tensor<4x8x16xf32>
     }
     // CHECK: lipt.head %{{.*}}, %{{.*}} {final_scale = 5.000000e-01 : f64} : tensor<4x8x16xf32>, tensor<11x16xf32> -> tensor<4x8x11xf32>
