@@ -45,8 +45,9 @@ LogicalResult verifyConstraint(Operation *op, ConstraintKind kind,
                                FloatAttr sigmaMax) {
   bool constrained = kind != ConstraintKind::none;
   if (constrained != bool(sigmaMax))
-    return op->emitOpError() << (constrained ? "a constraint needs 'sigma_max'"
-                                             : "'sigma_max' needs a constraint");
+    return op->emitOpError()
+           << (constrained ? "a constraint needs 'sigma_max'"
+                           : "'sigma_max' needs a constraint");
   if (sigmaMax && !(sigmaMax.getValueAsDouble() > 0 &&
                     std::isfinite(sigmaMax.getValueAsDouble())))
     return op->emitOpError() << "attribute 'sigma_max' must be > 0";

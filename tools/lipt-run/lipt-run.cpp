@@ -1,25 +1,32 @@
-//===- lipt-run.cpp - run lipt modules
-//--------------------------------------===//
+//===- lipt-run.cpp - train, certify and run lipt modules -----------------===//
 //
+//   lipt-run model.mlir [--data PATH] [--steps N] [--out DIR] [--resume]
+//   lipt-run --certify DIR/model.safetensors
 //   lipt-run x.mlir --function=NAME --input=2x3xf32=[...] --input=@w.npy
 //                   [--output=@out.npy | --output=-]...
 //
-// Runs one function of a module through the compiled CPU path, in the manner
-// of iree-run-module. Outputs without an --output are printed. Every bad
-// input (unknown function, wrong count, shape or dtype, missing or corrupt
-// file) is an error naming it and a non-zero exit.
+// Without --function, trains the model of the file (lipt/Train/Trainer.h).
+// With it, runs one function of a module through the compiled CPU path, in
+// the manner of iree-run-module; outputs without an --output are printed.
+// Every bad input (unknown function, wrong count, shape or dtype, missing or
+// corrupt file, malformed model) is an error naming it and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Runtime/CharCorpus.h"
 #include "lipt/Runtime/TensorIO.h"
+#include "lipt/Train/ModelImport.h"
+#include "lipt/Train/Trainer.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,8 +34,8 @@ using namespace mlir;
 namespace cl = llvm::cl;
 namespace rt = lipt_runtime;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir>"),
-                                      cl::Required);
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<module.mlir>"));
 static cl::opt<std::string>
     functionName("function", cl::desc("Function of the module to run"),
                  cl::value_desc("name"));
@@ -43,6 +50,45 @@ static cl::list<std::string>
 static cl::opt<bool> listFunctions("list-functions",
                                    cl::desc("Print the module's functions "
                                             "and their signatures"));
+
+static cl::OptionCategory trainCategory("Training (without --function)");
+static cl::opt<std::string>
+    dataPath("data",
+             cl::desc("The text corpus (default: the model's 'data', then "
+                      "$LIPT_DATA, then ../shared/data/tinyshakespeare.txt)"),
+             cl::value_desc("path"), cl::cat(trainCategory));
+static cl::opt<int64_t> stepsFlag("steps",
+                                  cl::desc("Train this many steps in all "
+                                           "(overrides lipt.train's steps)"),
+                                  cl::init(0), cl::cat(trainCategory));
+static cl::opt<std::string>
+    outDir("out", cl::desc("Where checkpoints and report.json go"),
+           cl::value_desc("dir"), cl::init("lipt-out"), cl::cat(trainCategory));
+static cl::opt<bool> resume("resume",
+                            cl::desc("Continue from the checkpoint in --out"),
+                            cl::cat(trainCategory));
+static cl::opt<std::string>
+    certify("certify",
+            cl::desc("Certify the Lipschitz bound of a checkpoint "
+                     "(model.safetensors) and print it as JSON"),
+            cl::value_desc("checkpoint"), cl::cat(trainCategory));
+static cl::opt<std::string>
+    certifyOut("certify-out", cl::desc("Also write --certify's JSON here"),
+               cl::value_desc("file"), cl::cat(trainCategory));
+static cl::opt<int> threads("cpu-threads",
+                            cl::desc("CPU threads (default: every core)"),
+                            cl::init(0), cl::cat(trainCategory));
+static cl::opt<lipt_train::OptimizerBackend> backend(
+    "optimizer-backend", cl::desc("How the optimizer step runs"),
+    cl::values(clEnumValN(lipt_train::OptimizerBackend::compiled, "compiled",
+                          "compiled lipt kernels (default)"),
+               clEnumValN(lipt_train::OptimizerBackend::eager, "eager",
+                          "the same algorithm in eager LibTorch (baseline)")),
+    cl::init(lipt_train::OptimizerBackend::compiled), cl::cat(trainCategory));
+static cl::opt<int64_t>
+    injectNan("debug-inject-nan-at-step",
+              cl::desc("Testing only: make the loss NaN at this step"),
+              cl::init(-1), cl::Hidden, cl::cat(trainCategory));
 
 static int fail(const std::string &message) {
   llvm::errs() << "lipt-run: error: " << message << "\n";
@@ -59,9 +105,73 @@ static std::string signatureText(const rt::FunctionSignature &sig) {
   return s + ")";
 }
 
+/// The corpus: --data, else the model's `data` (relative to the model
+/// file), else $LIPT_DATA, else the shared copy.
+static rt::Status corpusPath(const lipt_train::ModelSpec &spec,
+                             std::string &out) {
+  std::string explicitPath = dataPath;
+  if (explicitPath.empty() && !spec.data.empty()) {
+    llvm::SmallString<256> p(spec.data);
+    if (llvm::sys::path::is_relative(p)) {
+      p = llvm::sys::path::parent_path(inputFile);
+      llvm::sys::path::append(p, spec.data);
+    }
+    explicitPath = std::string(p);
+  }
+  return rt::resolveCorpusPath(explicitPath, out);
+}
+
+static int trainModel(ModuleOp module, MLIRContext &context) {
+  FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(module);
+  if (failed(spec))
+    return 1; // diagnostics name the op
+  if (stepsFlag.getNumOccurrences()) {
+    if (stepsFlag < 1)
+      return fail("--steps must be >= 1");
+    spec->steps = stepsFlag;
+  }
+  lipt_train::TrainOptions options;
+  options.modelFile = inputFile;
+  options.outDir = outDir;
+  options.resume = resume;
+  options.threads = threads;
+  options.backend = backend;
+  options.injectNanAtStep = injectNan;
+  rt::Status found = corpusPath(*spec, options.dataPath);
+  if (!found)
+    return fail(found.message);
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    return fail(outDir +
+                ": cannot create the output directory: " + ec.message());
+
+  // The optimizer kernels for this model's weight groups, compiled once.
+  std::unique_ptr<rt::Executable> kernels;
+  if (backend == lipt_train::OptimizerBackend::compiled) {
+    std::string source = lipt_train::optimizerKernelsSource(
+        *spec, lipt_train::blockWeightGroups(*spec));
+    OwningOpRef<ModuleOp> kernelModule =
+        parseSourceString<ModuleOp>(source, &context, "optimizer-kernels");
+    if (!kernelModule)
+      return fail("internal error: the optimizer kernels did not parse");
+    FailureOr<std::unique_ptr<rt::Executable>> exe =
+        lipt::compileForCpu(*kernelModule);
+    if (failed(exe))
+      return fail("the optimizer kernels did not compile");
+    kernels = std::move(*exe);
+  }
+  return lipt_train::train(*spec, kernels.get(), options);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "lipt module runner\n");
+
+  if (!certify.empty())
+    return lipt_train::certifyCheckpoint(certify, certifyOut, threads);
+  if (inputFile.empty())
+    return fail("no model file (usage: lipt-run model.mlir [--data PATH] "
+                "[--steps N] [--out DIR] [--resume], or --certify "
+                "CHECKPOINT)");
 
   DialectRegistry registry;
   lipt::registerCpuExecutionDialects(registry);
@@ -80,8 +190,7 @@ int main(int argc, char **argv) {
     return 1; // the parser reported where
 
   if (!listFunctions && functionName.empty())
-    return fail("pass --function=NAME to run a function of " + inputFile +
-                " (training from a model file is not implemented yet)");
+    return trainModel(*module, context);
 
   FailureOr<std::unique_ptr<rt::Executable>> exe = lipt::compileForCpu(*module);
   if (failed(exe))

@@ -1,0 +1,23 @@
+//===- ModelImport.h - a model file as a ModelSpec --------------*- C++ -*-===//
+
+#ifndef LIPT_TRAIN_MODELIMPORT_H
+#define LIPT_TRAIN_MODELIMPORT_H
+
+#include "lipt/Train/ModelSpec.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+namespace mlir::lipt {
+
+/// Reads the model of a module: the one func.func that ends in lipt.head,
+/// of the form embed, then per layer a convex_residual around attention and
+/// one around mlp (each optionally after a layer_norm), an optional
+/// layer_norm, then head; its weights are its arguments in checkpoint order
+/// (lipt_train::weightsOf). The `lipt.train` attribute gives the training
+/// config; batch and seq_len default to the tokens argument's shape and
+/// must agree with it. Everything else is an error at the offending op.
+FailureOr<lipt_train::ModelSpec> importModel(ModuleOp module);
+
+} // namespace mlir::lipt
+
+#endif // LIPT_TRAIN_MODELIMPORT_H

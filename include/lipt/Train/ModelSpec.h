@@ -1,0 +1,107 @@
+//===- ModelSpec.h - a Lipschitz transformer and its training config -*- C++
+//-*-===//
+//
+// What the training driver needs from a model file, as plain data: the
+// architecture read from the lipt model ops and the `lipt.train` module
+// attribute. No MLIR and no LibTorch here, so the importer (MLIR), the
+// trainer (LibTorch) and checkpoints (JSON metadata) share one definition.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_TRAIN_MODELSPEC_H
+#define LIPT_TRAIN_MODELSPEC_H
+
+#include "lipt/Runtime/Runtime.h"
+#include "lipt/Runtime/SpectralMath.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lipt_train {
+
+/// How the optimizer step keeps a weight bounded (lipt.constraint).
+struct Constraint {
+  std::string kind = "none"; // none | soft_cap | hard_cap | hammer | normalize
+  double sigmaMax = 0;       // RMS->RMS bound; 0 when kind == "none"
+  bool enforced() const { return kind != "none"; }
+};
+
+/// One layer: a convex-residual attention branch, then an MLP branch.
+struct BlockSpec {
+  Constraint attn, mlp;
+  bool attnLayerNorm = false, mlpLayerNorm = false;
+};
+
+struct ModelSpec {
+  // Architecture (paper-notes, "The Lipschitz transformer").
+  int64_t vocab = 0, d = 0, heads = 1, hidden = 0;
+  bool causal = true, rope = true;
+  double softmaxScale = 1, finalScale = 1;
+  double layerNormEps = 1e-5;
+  bool headLayerNorm = false;
+  std::vector<BlockSpec> blocks;
+
+  // Training (`lipt.train`); defaults are the paper's Shakespeare run.
+  std::string optimizer = "muon"; // muon | adamw
+  std::string lrSchedule = "linear";
+  double lr = 0.1, beta = 0.9, beta2 = 0.95, wd = 0;
+  double blockMass = 16, embedMass = 1, maxInflation = 16;
+  /// Muon's orthogonalization schedule, as the attribute prints
+  /// (#lipt.schedule<...>), and its measured maximal gain.
+  std::string orthogonalize = "#lipt.schedule<\"muon5\">";
+  double orthogonalizeGain = 1;
+  /// Its coefficients and Frobenius pre-scale, for the eager baseline.
+  std::vector<lipt_runtime::PolyStep> orthogonalizeSteps;
+  double orthogonalizeFrobScale = 1;
+  int64_t steps = 2000, batch = 512, seqLen = 256;
+  int64_t evalInterval = 100, evalBatches = 8;
+  int64_t seed = 0;
+  std::string data;
+
+  int64_t layers() const { return int64_t(blocks.size()); }
+  /// N of the convex residuals: two branches per layer.
+  int64_t branches() const { return 2 * layers(); }
+  bool hasLayerNorm() const;
+};
+
+/// A weight of the model in checkpoint order, with its safetensors name.
+struct WeightInfo {
+  std::string name;
+  int64_t rows = 0, cols = 0; // [fan_out, fan_in]
+  enum Role { embed, attn, mlp, head } role = attn;
+  int64_t layer = -1;
+  Constraint constraint;
+};
+/// embed.weight, blocks.{i}.attn.{q,k,v,o}.weight,
+/// blocks.{i}.mlp.{in,out}.weight, head.weight: the order the model function
+/// takes them.
+std::vector<WeightInfo> weightsOf(const ModelSpec &spec);
+
+/// Block weights that share a shape and a constraint method: one compiled
+/// call of the optimizer kernels updates all of them (batched, [B, m, n]).
+struct WeightGroup {
+  int64_t rows = 0, cols = 0;
+  std::string constraintKind;
+  std::vector<size_t> members; // indices into weightsOf(spec)
+};
+std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec);
+
+/// The MLIR module of the optimizer kernels, for group g:
+///  - @msign_g: [B, m, n] -> [B, m, n], Muon's orthogonalization
+///    (lipt.orthogonalize with spec.orthogonalize);
+///  - @cap_g (constrained groups): the constraint in unit form, on weights
+///    already divided by their bound: soft cap with alpha 1 (the driver
+///    scales by sqrt(alpha), since p_a(x) = p_1(sqrt(a) x) / sqrt(a)), or
+///    hard cap / hammer / normalize with sigma_max 1.
+std::string optimizerKernelsSource(const ModelSpec &spec,
+                                   const std::vector<WeightGroup> &groups);
+
+/// The spec as JSON (checkpoint metadata, report.json), and back. Parse
+/// errors name the field.
+std::string toJson(const ModelSpec &spec);
+lipt_runtime::Status fromJson(const std::string &json, ModelSpec &out);
+
+} // namespace lipt_train
+
+#endif // LIPT_TRAIN_MODELSPEC_H

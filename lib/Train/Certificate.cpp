@@ -1,0 +1,173 @@
+//===- Certificate.cpp - bounds (a), (b), (c) of a trained model ----------===//
+
+#include "Certificate.h"
+
+#include "lipt/Runtime/Certify.h"
+
+#include <cmath>
+
+namespace rt = lipt_runtime;
+namespace json = llvm::json;
+
+namespace lipt_train {
+
+/// The notes' norms of every weight, from `normOf` (exact or caps).
+static rt::TransformerNorms
+transformerNorms(const TorchModel &model,
+                 const std::function<double(size_t)> &normOf) {
+  rt::TransformerNorms n;
+  // The bound is with respect to the embedded input: L_embed = 1.
+  n.embed = 1;
+  n.softmaxScale = model.spec.softmaxScale;
+  n.head = std::abs(model.spec.finalScale) * normOf(model.weights.size() - 1);
+  for (int64_t l = 0; l < model.spec.layers(); ++l) {
+    size_t b = 1 + size_t(l) * 6;
+    n.blocks.push_back({normOf(b), normOf(b + 1), normOf(b + 2), normOf(b + 3),
+                        normOf(b + 4), normOf(b + 5)});
+  }
+  return n;
+}
+
+/// max over tokens of the per-token RMS norm, per sequence: [B, T, n] -> [B].
+static torch::Tensor seqNorm(const torch::Tensor &x) {
+  return std::get<0>(x.pow(2).mean(-1).sqrt().max(-1));
+}
+
+/// Scales tokens down to RMS <= 1 (the domain of the activation bounds).
+static torch::Tensor projectTokens(const torch::Tensor &x) {
+  return x / x.pow(2).mean(-1, true).sqrt().clamp_min(1.0);
+}
+
+/// (c): random pairs, then gradient ascent on the ratio from the best ones.
+static double empiricalLowerBound(const TorchModel &model, uint64_t seed,
+                                  int64_t seqLen) {
+  torch::manual_seed(seed);
+  const int64_t pairs = 16;
+  int64_t vocab = model.spec.vocab, d = model.spec.d;
+  torch::Tensor embed = model.embed.detach();
+  auto ratio = [&](const torch::Tensor &x, const torch::Tensor &y) {
+    torch::Tensor out = model.forwardEmbedded(y) - model.forwardEmbedded(x);
+    return seqNorm(out) / seqNorm(y - x).clamp_min(1e-12);
+  };
+  double best = 0;
+  torch::Tensor x, y;
+  {
+    torch::NoGradGuard noGrad;
+    torch::Tensor tokens = torch::randint(vocab, {pairs, seqLen}, torch::kLong);
+    x = projectTokens(
+        embed.index_select(0, tokens.reshape({-1})).view({pairs, seqLen, d}));
+    // Perturbations at several scales.
+    torch::Tensor scale =
+        torch::pow(10.0, -torch::arange(pairs, torch::kFloat32) % 4 - 1)
+            .view({pairs, 1, 1});
+    y = projectTokens(x + scale * torch::randn_like(x));
+    best = ratio(x, y).max().item<double>();
+  }
+  // Gradient ascent on log ratio over both points, projected.
+  torch::Tensor px = x.clone().requires_grad_(),
+                py = y.clone().requires_grad_();
+  for (int step = 0; step < 40; ++step) {
+    torch::Tensor r = ratio(px, py);
+    best = std::max(best, r.max().item<double>());
+    torch::Tensor loss = -torch::log(r.clamp_min(1e-30)).sum();
+    auto grads = torch::autograd::grad({loss}, {px, py});
+    torch::NoGradGuard noGrad;
+    double lr = 0.02;
+    for (int k = 0; k < 2; ++k) {
+      torch::Tensor &p = k ? py : px;
+      torch::Tensor g = grads[k];
+      p.sub_(lr * g / g.pow(2).mean(-1, true).sqrt().clamp_min(1e-12));
+      p.copy_(projectTokens(p));
+    }
+  }
+  {
+    torch::NoGradGuard noGrad;
+    best = std::max(best, ratio(px, py).max().item<double>());
+  }
+  return best;
+}
+
+Certificate certify(const TorchModel &model, uint64_t probeSeed,
+                    int64_t probeSeqLen) {
+  Certificate c;
+  const ModelSpec &s = model.spec;
+  std::vector<double> exact(model.weights.size());
+  for (size_t i = 0; i < model.weights.size(); ++i) {
+    exact[i] = rmsToRmsNorm(model.weight(i));
+    c.weightNorms[model.weights[i].name] = exact[i];
+  }
+  c.empiricalC = empiricalLowerBound(model, probeSeed, probeSeqLen);
+  if (s.hasLayerNorm()) {
+    c.applicable = false;
+    c.reason = "the model contains layer_norm, whose Lipschitz constant grows "
+               "as 1/sqrt(eps): no useful bound is certified";
+    return c;
+  }
+  auto exactNorm = [&](size_t i) { return exact[i]; };
+  c.soundA = rt::lipschitzBound(transformerNorms(model, exactNorm),
+                                rt::BoundVariant::sound);
+  c.referenceA = rt::lipschitzBound(transformerNorms(model, exactNorm),
+                                    rt::BoundVariant::reference);
+  // (b): the caps. Muon projects head rows to RMS <= 1, so
+  // ||W_head||_rr <= sqrt(d / vocab) ||W||_F <= d.
+  bool capped = true;
+  auto capNorm = [&](size_t i) {
+    const WeightInfo &w = model.weights[i];
+    if (w.role == WeightInfo::head)
+      return double(s.d);
+    if (w.role == WeightInfo::embed)
+      return 1.0;
+    capped &= w.constraint.enforced();
+    return w.constraint.enforced() ? w.constraint.sigmaMax : 0.0;
+  };
+  rt::TransformerNorms caps = transformerNorms(model, capNorm);
+  capped &= s.optimizer == "muon"; // only Muon projects the head rows
+  if (capped)
+    c.capsB = rt::lipschitzBound(caps, rt::BoundVariant::sound);
+
+  // The certificate holds when (c) <= (a) <= (b), up to float rounding.
+  const double slack = 1e-6;
+  if (!(c.empiricalC <= c.soundA * (1 + slack)))
+    c.failure =
+        "the empirical lower bound (c) = " + std::to_string(c.empiricalC) +
+        " exceeds the bound (a) = " + std::to_string(c.soundA);
+  else if (c.capsB && !(c.soundA <= *c.capsB * (1 + slack)))
+    c.failure =
+        "the bound from the trained weights (a) = " + std::to_string(c.soundA) +
+        " exceeds the caps' bound (b) = " + std::to_string(*c.capsB) +
+        ": a cap was not enforced";
+  return c;
+}
+
+json::Object Certificate::toJson() const {
+  json::Object norms;
+  for (auto &[name, v] : weightNorms)
+    norms[name] = v;
+  json::Object out{
+      {"norm", "RMS->RMS w.r.t. the embedded input; a sequence's norm is its "
+               "largest per-token RMS norm"},
+      {"empirical_lower_bound_c", empiricalC},
+      {"weight_norms", std::move(norms)}};
+  if (!applicable) {
+    out["applicable"] = false;
+    out["reason"] = reason;
+    return out;
+  }
+  out["applicable"] = true;
+  out["bound_a_sound"] = soundA;
+  out["bound_a_reference_variant"] = referenceA;
+  out["reference_variant_note"] =
+      "the reference implementation's formula: divides the MLP term by "
+      "1.1289 once more and scales the whole attention term by "
+      "softmax_scale; not a sound bound";
+  if (capsB)
+    out["bound_b_caps"] = *capsB;
+  else
+    out["bound_b_caps"] = nullptr;
+  out["holds"] = failure.empty();
+  if (!failure.empty())
+    out["failure"] = failure;
+  return out;
+}
+
+} // namespace lipt_train

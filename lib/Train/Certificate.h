@@ -1,0 +1,49 @@
+//===- Certificate.h - bounds (a), (b), (c) of a trained model --*- C++ -*-===//
+//
+// The Lipschitz certificate of issue 4, RMS->RMS with respect to the
+// embedded input, where a sequence's norm is the largest per-token RMS norm:
+//  (a) the notes' bound from the exact RMS->RMS norms of the weights (sound
+//      variant; the reference's variant beside it, labelled);
+//  (b) the bound the enforced caps alone guarantee, at every step;
+//  (c) an empirical lower bound: the largest output/input change ratio found
+//      by random and gradient-ascent perturbation pairs in embedding space
+//      (inputs kept in the bound's domain: every token RMS <= 1).
+// It holds when (c) <= (a) <= (b).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_TRAIN_CERTIFICATE_H
+#define LIPT_TRAIN_CERTIFICATE_H
+
+#include "TorchModel.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <map>
+#include <optional>
+
+namespace lipt_train {
+
+struct Certificate {
+  /// No bound exists for models with layer_norm; reason says why.
+  bool applicable = true;
+  std::string reason;
+  double soundA = 0, referenceA = 0;
+  /// Absent when some weight is not capped.
+  std::optional<double> capsB;
+  double empiricalC = 0;
+  std::map<std::string, double> weightNorms; // RMS->RMS, by checkpoint name
+  /// Empty when (c) <= (a) <= (b); else what failed.
+  std::string failure;
+
+  llvm::json::Object toJson() const;
+};
+
+/// Computes the certificate of `model`'s current weights. `probeSeed` seeds
+/// the perturbation search; `probeSeqLen` is the sequence length it probes.
+Certificate certify(const TorchModel &model, uint64_t probeSeed,
+                    int64_t probeSeqLen);
+
+} // namespace lipt_train
+
+#endif // LIPT_TRAIN_CERTIFICATE_H

@@ -1,0 +1,300 @@
+//===- ModelImport.cpp - read the model ops into a ModelSpec
+//---------------===//
+
+#include "lipt/Train/ModelImport.h"
+
+#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Runtime/SpectralMath.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace mlir;
+using namespace mlir::lipt;
+using lipt_train::Constraint;
+using lipt_train::ModelSpec;
+
+namespace {
+
+Constraint constraintOf(ConstraintKind kind, FloatAttr sigmaMax) {
+  Constraint c;
+  c.kind = stringifyConstraintKind(kind).str();
+  c.sigmaMax = sigmaMax ? sigmaMax.getValueAsDouble() : 0;
+  return c;
+}
+
+/// Walks the model function and checks it has the driver's shape.
+class ModelReader {
+public:
+  ModelReader(func::FuncOp fn, ModelSpec &spec) : fn(fn), spec(spec) {}
+
+  LogicalResult read() {
+    Block &body = fn.getBody().front();
+    auto it = body.begin();
+    auto embed = dyn_cast<EmbedOp>(&*it);
+    if (!embed)
+      return it->emitError() << "the model must start with lipt.embed";
+    if (embed.getTokens() != fn.getArgument(0))
+      return embed.emitError() << "lipt.embed must read the tokens argument "
+                                  "(the function's first)";
+    if (failed(takeWeight(embed, embed.getTable())))
+      return failure();
+    auto table = cast<RankedTensorType>(embed.getTable().getType());
+    spec.vocab = table.getDimSize(0);
+    spec.d = table.getDimSize(1);
+    if (!table.getElementType().isF32())
+      return embed.emitError() << "the training driver trains f32 weights, "
+                                  "got "
+                               << table;
+    Value x = embed.getResult();
+    for (++it; it != body.end(); ++it) {
+      Operation *op = &*it;
+      if (auto res = dyn_cast<ConvexResidualOp>(op)) {
+        if (res.getInput() != x)
+          return res.emitError() << "each convex_residual must take the "
+                                    "previous block's output";
+        if (failed(readBranch(res)))
+          return failure();
+        x = res.getResult();
+      } else if (auto norm = dyn_cast<LayerNormOp>(op)) {
+        if (norm.getInput() != x || !isa<HeadOp>(norm->getNextNode()))
+          return norm.emitError() << "a top-level layer_norm must sit "
+                                     "directly before lipt.head";
+        spec.headLayerNorm = true;
+        spec.layerNormEps = norm.getEps().convertToDouble();
+        x = norm.getResult();
+      } else if (auto head = dyn_cast<HeadOp>(op)) {
+        if (head.getInput() != x)
+          return head.emitError() << "lipt.head must take the last block's "
+                                     "output";
+        if (failed(takeWeight(head, head.getWeight())))
+          return failure();
+        auto w = cast<RankedTensorType>(head.getWeight().getType());
+        if (w.getDimSize(0) != spec.vocab)
+          return head.emitError()
+                 << "head.weight has " << w.getDimSize(0)
+                 << " rows but the embedding's vocabulary is " << spec.vocab;
+        spec.finalScale = head.getFinalScale().convertToDouble();
+        auto ret = dyn_cast<func::ReturnOp>(head->getNextNode());
+        if (!ret || ret.getNumOperands() != 1 ||
+            ret.getOperand(0) != head.getResult())
+          return head.emitError() << "the model must return lipt.head's "
+                                     "logits and nothing else";
+        break;
+      } else {
+        return op->emitError()
+               << "the training driver builds models of lipt.embed, "
+                  "lipt.convex_residual (around lipt.attention or lipt.mlp), "
+                  "lipt.layer_norm and lipt.head; it cannot train '"
+               << op->getName() << "'";
+      }
+    }
+    if (spec.blocks.empty() || pendingAttention)
+      return fn.emitError() << "the model needs at least one layer: a "
+                               "convex_residual around lipt.attention, then "
+                               "one around lipt.mlp";
+    if (nextArg != fn.getNumArguments())
+      return fn.emitError()
+             << "argument #" << nextArg << " is not a weight of the model";
+    return success();
+  }
+
+private:
+  /// Weights must be the function's arguments, in checkpoint order.
+  LogicalResult takeWeight(Operation *op, Value w) {
+    auto arg = dyn_cast<BlockArgument>(w);
+    if (!arg || arg.getOwner() != &fn.getBody().front() ||
+        arg.getArgNumber() != nextArg)
+      return op->emitError()
+             << "weights must be the function's arguments in the order "
+                "embed, per layer q k v o mlp-in mlp-out, head; expected "
+                "argument #"
+             << nextArg << " here";
+    ++nextArg;
+    return success();
+  }
+
+  LogicalResult readBranch(ConvexResidualOp res) {
+    Block &body = res.getBody().front();
+    Value in = body.getArgument(0);
+    bool norm = false;
+    Operation *op = &body.front();
+    if (auto ln = dyn_cast<LayerNormOp>(op)) {
+      if (ln.getInput() != in)
+        return ln.emitError() << "layer_norm must read the branch input";
+      norm = true;
+      spec.layerNormEps = ln.getEps().convertToDouble();
+      in = ln.getResult();
+      op = op->getNextNode();
+    }
+    auto yield = dyn_cast<YieldOp>(op->getNextNode());
+    if (!yield || yield.getValue() != op->getResult(0))
+      return op->emitError() << "a branch is one lipt.attention or lipt.mlp "
+                                "(optionally after a layer_norm), yielded";
+    if (auto attn = dyn_cast<AttentionOp>(op)) {
+      if (pendingAttention)
+        return attn.emitError() << "each attention branch must be followed "
+                                   "by an MLP branch";
+      if (attn.getInput() != in)
+        return attn.emitError() << "attention must read the branch input";
+      for (Value w : {attn.getWq(), attn.getWk(), attn.getWv(), attn.getWo()})
+        if (failed(takeWeight(attn, w)))
+          return failure();
+      int64_t heads = attn.getHeads();
+      bool rope = attn.getRope(), causal = attn.getCausal();
+      double scale = attn.getSoftmaxScale().convertToDouble();
+      if (!spec.blocks.empty() &&
+          (heads != spec.heads || rope != spec.rope || causal != spec.causal ||
+           scale != spec.softmaxScale))
+        return attn.emitError() << "every attention of the model must have "
+                                   "the same heads, rope, causal and "
+                                   "softmax_scale";
+      spec.heads = heads;
+      spec.rope = rope;
+      spec.causal = causal;
+      spec.softmaxScale = scale;
+      pending.attn = constraintOf(attn.getConstraint(), attn.getSigmaMaxAttr());
+      pending.attnLayerNorm = norm;
+      pendingAttention = true;
+      return success();
+    }
+    if (auto mlp = dyn_cast<MlpOp>(op)) {
+      if (!pendingAttention)
+        return mlp.emitError() << "each MLP branch must follow an attention "
+                                  "branch";
+      if (mlp.getInput() != in)
+        return mlp.emitError() << "the MLP must read the branch input";
+      for (Value w : {mlp.getWIn(), mlp.getWOut()})
+        if (failed(takeWeight(mlp, w)))
+          return failure();
+      int64_t hidden =
+          cast<RankedTensorType>(mlp.getWIn().getType()).getDimSize(0);
+      if (!spec.blocks.empty() && hidden != spec.hidden)
+        return mlp.emitError() << "every MLP must have the same hidden width";
+      spec.hidden = hidden;
+      pending.mlp = constraintOf(mlp.getConstraint(), mlp.getSigmaMaxAttr());
+      pending.mlpLayerNorm = norm;
+      spec.blocks.push_back(pending);
+      pending = {};
+      pendingAttention = false;
+      return success();
+    }
+    return op->emitError() << "a branch is one lipt.attention or lipt.mlp";
+  }
+
+  func::FuncOp fn;
+  ModelSpec &spec;
+  unsigned nextArg = 1;
+  lipt_train::BlockSpec pending;
+  bool pendingAttention = false;
+};
+
+/// Copies lipt.train's fields (verified by the dialect) into the spec.
+void readTrainConfig(DictionaryAttr dict, ModelSpec &spec) {
+  auto f = [&](const char *key, double &out) {
+    if (auto a = dict.getAs<FloatAttr>(key))
+      out = a.getValueAsDouble();
+  };
+  auto i = [&](const char *key, int64_t &out) {
+    if (auto a = dict.getAs<IntegerAttr>(key))
+      out = a.getInt();
+  };
+  auto s = [&](const char *key, std::string &out) {
+    if (auto a = dict.getAs<StringAttr>(key))
+      out = a.getValue().str();
+  };
+  s("optimizer", spec.optimizer);
+  s("schedule", spec.lrSchedule);
+  s("data", spec.data);
+  f("lr", spec.lr);
+  f("beta", spec.beta);
+  f("beta2", spec.beta2);
+  f("wd", spec.wd);
+  f("block_mass", spec.blockMass);
+  f("embed_mass", spec.embedMass);
+  f("max_inflation", spec.maxInflation);
+  i("steps", spec.steps);
+  i("eval_interval", spec.evalInterval);
+  i("eval_batches", spec.evalBatches);
+  i("seed", spec.seed);
+}
+
+} // namespace
+
+FailureOr<ModelSpec> mlir::lipt::importModel(ModuleOp module) {
+  SmallVector<func::FuncOp> models;
+  module.walk([&](func::FuncOp fn) {
+    if (!fn.isExternal() && !fn.getOps<HeadOp>().empty())
+      models.push_back(fn);
+  });
+  if (models.size() != 1)
+    return module.emitError()
+           << "the training driver needs exactly one function ending in "
+              "lipt.head (the model), found "
+           << models.size();
+  func::FuncOp fn = models.front();
+
+  ModelSpec spec;
+  auto dict = module->getAttrOfType<DictionaryAttr>("lipt.train");
+  if (!dict)
+    return module.emitError() << "the module has no 'lipt.train' attribute "
+                                 "(the training configuration)";
+  readTrainConfig(dict, spec);
+  ScheduleAttr schedule = dict.getAs<ScheduleAttr>("orthogonalize");
+  if (!schedule)
+    schedule = ScheduleAttr::getNamed(module.getContext(), "muon5");
+  std::string printed;
+  llvm::raw_string_ostream os(printed);
+  os << Attribute(schedule);
+  spec.orthogonalize = printed;
+  spec.orthogonalizeSteps = schedule.getSteps();
+  spec.orthogonalizeFrobScale = schedule.getFrobeniusScale();
+  spec.orthogonalizeGain = ::lipt_runtime::scheduleMaxGain(
+      schedule.getSteps(), schedule.getFrobeniusScale());
+
+  if (fn.getNumArguments() < 1)
+    return fn.emitError() << "the model takes the tokens first";
+  auto tokens = dyn_cast<RankedTensorType>(fn.getArgument(0).getType());
+  if (!tokens || tokens.getRank() != 2 ||
+      !tokens.getElementType().isSignlessInteger() || !tokens.hasStaticShape())
+    return fn.emitError() << "the model's first argument must be the tokens, "
+                             "tensor<batch x seq_len x i32|i64>";
+  spec.batch = tokens.getDimSize(0);
+  spec.seqLen = tokens.getDimSize(1);
+  for (auto [key, value] :
+       {std::pair{"batch", spec.batch}, {"seq_len", spec.seqLen}})
+    if (auto a = dict.getAs<IntegerAttr>(key); a && a.getInt() != value)
+      return fn.emitError()
+             << "'lipt.train' says " << key << " = " << a.getInt()
+             << " but the tokens argument is " << tokens;
+
+  if (failed(ModelReader(fn, spec).read()))
+    return failure();
+
+  // Checks that need the whole model.
+  bool anySoftCap = false;
+  for (const lipt_train::BlockSpec &b : spec.blocks)
+    anySoftCap |= b.attn.kind == "soft_cap" || b.mlp.kind == "soft_cap";
+  if (anySoftCap && spec.optimizer != "muon")
+    return fn.emitError() << "soft_cap's strength is coupled to Muon's update "
+                             "norm (Theorem 3.1); with optimizer '"
+                          << spec.optimizer
+                          << "' use hard_cap, normalize or hammer";
+  if (anySoftCap) {
+    for (const lipt_train::BlockSpec &b : spec.blocks)
+      for (const Constraint &c : {b.attn, b.mlp}) {
+        if (c.kind != "soft_cap")
+          continue;
+        double k = ::lipt_runtime::softCapCouplingK(
+            c.sigmaMax, spec.lr * spec.blockMass * spec.orthogonalizeGain,
+            spec.wd * spec.lr * spec.blockMass);
+        if (!::lipt_runtime::softCapCouplingAlpha(k))
+          return fn.emitError()
+                 << "lr " << spec.lr << " x block_mass " << spec.blockMass
+                 << " can grow a weight bounded by sigma_max " << c.sigmaMax
+                 << " to k = " << k << " x sigma_max; the soft cap holds the "
+                 << "bound only up to k = "
+                 << ::lipt_runtime::softCapCouplingLimit();
+      }
+  }
+  return spec;
+}

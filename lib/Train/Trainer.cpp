@@ -1,0 +1,742 @@
+//===- Trainer.cpp - training loop, optimizers, checkpoints, report -------===//
+
+#include "lipt/Train/Trainer.h"
+
+#include "Certificate.h"
+#include "TorchModel.h"
+
+#include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/Safetensors.h"
+#include "lipt/Runtime/SpectralMath.h"
+#include "lipt/Torch/TorchAdapter.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+namespace rt = lipt_runtime;
+namespace json = llvm::json;
+
+namespace lipt_train {
+namespace {
+
+/// Set by SIGINT/SIGTERM; the loop checkpoints and stops at the next step.
+std::atomic<bool> interrupted{false};
+extern "C" void onInterrupt(int) { interrupted = true; }
+
+/// Errors inside the trainer: caught once at the entry points.
+struct TrainError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void check(const rt::Status &s) {
+  if (!s)
+    throw TrainError(s.message);
+}
+
+std::string jsonText(const json::Value &v) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << v;
+  return out;
+}
+
+json::Value parseJsonOr(const std::string &text, json::Value fallback) {
+  llvm::Expected<json::Value> v = json::parse(text);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return fallback;
+  }
+  return std::move(*v);
+}
+
+void setThreads(int threads) {
+  int n =
+      threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(n);
+}
+
+//===----------------------------------------------------------------------===//
+// Constraints: compiled kernels in unit form (ModelSpec.h), or eager.
+//===----------------------------------------------------------------------===//
+
+/// Runs @name of the kernels on one [B, m, n] input, writing `out`.
+void invokeKernel(rt::Executable &kernels, const std::string &name,
+                  const torch::Tensor &in, const torch::Tensor &out) {
+  rt::TensorView vin, vout;
+  check(lipt_torch::viewOf(in, name + " input", vin));
+  check(lipt_torch::viewOf(out, name + " output", vout));
+  check(kernels.invoke(name, {vin}, {vout}));
+}
+
+/// X <- a X + (b A + c A^2) X on the short side (paper-notes,
+/// "Orthogonalization"), batched over dim 0, in eager LibTorch.
+torch::Tensor eagerMsign(const ModelSpec &spec, torch::Tensor g) {
+  bool wide = g.size(1) <= g.size(2);
+  torch::Tensor x = wide ? g : g.transpose(1, 2);
+  torch::Tensor fro = x.pow(2).sum({1, 2}, true).sqrt();
+  x = x / (spec.orthogonalizeFrobScale * fro + 1e-7);
+  for (const rt::PolyStep &p : spec.orthogonalizeSteps) {
+    torch::Tensor a = torch::bmm(x, x.transpose(1, 2));
+    torch::Tensor poly = torch::baddbmm(a, a, a, p.c, p.b);
+    x = torch::baddbmm(x, poly, x, 1.0, p.a);
+  }
+  return wide ? x.contiguous() : x.transpose(1, 2).contiguous();
+}
+
+/// The unit-form constraint in eager LibTorch (soft cap with alpha 1, or
+/// the hard cap polynomial), on the short-side Gram matrix.
+torch::Tensor eagerUnitCap(const std::string &kind, torch::Tensor m) {
+  bool wide = m.size(1) <= m.size(2);
+  torch::Tensor x = wide ? m : m.transpose(1, 2);
+  auto step = [&](double a, double b, double c) {
+    torch::Tensor gram = torch::bmm(x, x.transpose(1, 2));
+    torch::Tensor poly =
+        c == 0 ? gram * b : torch::baddbmm(gram, gram, gram, c, b);
+    x = torch::baddbmm(x, poly, x, 1.0, a);
+  };
+  if (kind == "soft_cap") {
+    step(1, -1, 0); // p1(x) = x - x^3
+    step(1, 1, 0);  // p2(x) = x + x^3
+  } else if (kind == "hard_cap") {
+    for (const rt::PolyStep &p : rt::hardCapPolynomialSteps())
+      step(p.a, p.b, p.c);
+  } else {
+    throw TrainError("the eager backend implements soft_cap and hard_cap, "
+                     "not " +
+                     kind);
+  }
+  return wide ? x.contiguous() : x.transpose(1, 2).contiguous();
+}
+
+/// Keeps every constrained group within its bound after an update of
+/// RMS->RMS norm <= updateNorm and decoupled decay factor (1 - decay).
+void applyConstraints(TorchModel &model, rt::Executable *kernels,
+                      OptimizerBackend backend, double updateNorm,
+                      double decay) {
+  torch::NoGradGuard noGrad;
+  for (size_t g = 0; g < model.groups.size(); ++g) {
+    const WeightGroup &grp = model.groups[g];
+    if (grp.constraintKind == "none")
+      continue;
+    double c = std::sqrt(double(grp.rows) / double(grp.cols));
+    std::vector<float> scale;
+    for (size_t i : grp.members) {
+      double sigmaMax = model.weights[i].constraint.sigmaMax;
+      // M = W / (c sigma_max) has spectral norm ||W||_rr / sigma_max.
+      double s = 1.0 / (c * sigmaMax);
+      if (grp.constraintKind == "soft_cap") {
+        // Theorem 3.1's strength for this step, on the unit-form soft cap:
+        // p_a(M) = p_1(sqrt(a) M) / sqrt(a). A step that cannot grow the
+        // weight needs a = 0; any small a keeps sigma <= 1 there too
+        // (p2(p1(x)) <= x), and keeps the scaling invertible.
+        double k = rt::softCapCouplingK(sigmaMax, updateNorm, decay);
+        std::optional<double> a = rt::softCapCouplingAlpha(k);
+        if (!a)
+          throw TrainError("the soft cap cannot hold sigma_max " +
+                           std::to_string(sigmaMax) +
+                           " after a step to k = " + std::to_string(k));
+        s *= std::sqrt(std::max(*a, 1e-6));
+      }
+      scale.push_back(float(s));
+    }
+    torch::Tensor s = torch::tensor(scale).view({int64_t(scale.size()), 1, 1});
+    torch::Tensor &w = model.groupTensors[g];
+    torch::Tensor unit = (w.detach() * s).contiguous();
+    if (backend == OptimizerBackend::compiled) {
+      // Written straight into the parameters' memory.
+      invokeKernel(*kernels, "cap_" + std::to_string(g), unit, w.detach());
+    } else {
+      w.detach().copy_(eagerUnitCap(grp.constraintKind, unit));
+    }
+    w.detach().div_(s);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizers
+//===----------------------------------------------------------------------===//
+
+class Optimizer {
+public:
+  virtual ~Optimizer() = default;
+  /// One step at learning rate lr (gradients are in the leaves' .grad).
+  virtual void step(double lr) = 0;
+};
+
+/// Muon for block weights (momentum, msign scaled by sqrt(fan_out/fan_in)
+/// and block_mass, decoupled decay), and for the embedding and head the
+/// momentum with each token row RMS-normalised (inflation capped), then a
+/// projection of rows to RMS <= 1 (paper-notes, "Muon step with a
+/// constraint").
+class Muon : public Optimizer {
+public:
+  Muon(TorchModel &m, rt::Executable *k, OptimizerBackend b)
+      : model(m), kernels(k), backend(b) {
+    for (const torch::Tensor &t : model.leaves())
+      momentum.push_back(torch::zeros_like(t.detach()));
+  }
+
+  void step(double lr) override {
+    torch::NoGradGuard noGrad;
+    const ModelSpec &s = model.spec;
+    std::vector<torch::Tensor> leaves = model.leaves();
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      torch::Tensor w = leaves[i].detach();
+      torch::Tensor g = leaves[i].grad();
+      momentum[i].mul_(s.beta).add_(g, 1 - s.beta);
+      bool rowWise = i == 0 || i + 1 == leaves.size();
+      if (rowWise) {
+        torch::Tensor rms = momentum[i].pow(2).mean(1, true).sqrt();
+        torch::Tensor update =
+            momentum[i] * (1.0 / rms).clamp_max(s.maxInflation);
+        w.mul_(1 - s.wd * lr * s.embedMass).add_(update, -lr * s.embedMass);
+        w.div_(w.pow(2).mean(1, true).sqrt().clamp_min(1.0));
+        continue;
+      }
+      size_t grp = i - 1;
+      const WeightGroup &info = model.groups[grp];
+      torch::Tensor dir;
+      if (backend == OptimizerBackend::compiled) {
+        dir = torch::empty_like(w);
+        invokeKernel(*kernels, "msign_" + std::to_string(grp), momentum[i],
+                     dir);
+      } else {
+        dir = eagerMsign(s, momentum[i]);
+      }
+      double c = std::sqrt(double(info.rows) / double(info.cols));
+      w.mul_(1 - s.wd * lr * s.blockMass).add_(dir, -lr * s.blockMass * c);
+    }
+    // The update has RMS->RMS norm <= lr * mass * the schedule's gain.
+    applyConstraints(model, kernels, backend,
+                     lr * s.blockMass * s.orthogonalizeGain,
+                     s.wd * lr * s.blockMass);
+  }
+
+  std::vector<torch::Tensor> momentum; // one per leaf
+private:
+  TorchModel &model;
+  rt::Executable *kernels;
+  OptimizerBackend backend;
+};
+
+/// AdamW (beta, beta2, decoupled wd), then any hard cap / normalize /
+/// hammer constraint (the model importer rejects soft caps with AdamW).
+class AdamW : public Optimizer {
+public:
+  AdamW(TorchModel &m, rt::Executable *k, OptimizerBackend b)
+      : model(m), kernels(k), backend(b) {
+    for (const torch::Tensor &t : model.leaves()) {
+      expAvg.push_back(torch::zeros_like(t.detach()));
+      expAvgSq.push_back(torch::zeros_like(t.detach()));
+    }
+  }
+  void step(double lr) override {
+    torch::NoGradGuard noGrad;
+    const ModelSpec &s = model.spec;
+    ++count;
+    double c1 = 1 - std::pow(s.beta, double(count));
+    double c2 = 1 - std::pow(s.beta2, double(count));
+    std::vector<torch::Tensor> leaves = model.leaves();
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      torch::Tensor w = leaves[i].detach(), g = leaves[i].grad();
+      expAvg[i].mul_(s.beta).add_(g, 1 - s.beta);
+      expAvgSq[i].mul_(s.beta2).addcmul_(g, g, 1 - s.beta2);
+      w.mul_(1 - lr * s.wd);
+      w.addcdiv_(expAvg[i], (expAvgSq[i] / c2).sqrt_().add_(1e-8), -lr / c1);
+    }
+    applyConstraints(model, kernels, backend, 0, 0);
+  }
+  std::vector<torch::Tensor> expAvg, expAvgSq;
+  int64_t count = 0;
+
+private:
+  TorchModel &model;
+  rt::Executable *kernels;
+  OptimizerBackend backend;
+};
+
+//===----------------------------------------------------------------------===//
+// Optimizer state files: per weight, by checkpoint name.
+//===----------------------------------------------------------------------===//
+
+/// (name suffix, per-leaf tensors) of an optimizer's state.
+std::vector<std::pair<std::string, std::vector<torch::Tensor> *>>
+stateLists(Optimizer &opt) {
+  if (auto *m = dynamic_cast<Muon *>(&opt))
+    return {{"momentum", &m->momentum}};
+  auto *a = static_cast<AdamW *>(&opt);
+  return {{"exp_avg", &a->expAvg}, {"exp_avg_sq", &a->expAvgSq}};
+}
+
+/// Leaf tensor of weight i (a member of a group, or embed/head).
+torch::Tensor weightOfLeafList(const TorchModel &model,
+                               std::vector<torch::Tensor> &perLeaf, size_t i) {
+  const WeightInfo &w = model.weights[i];
+  if (w.role == WeightInfo::embed)
+    return perLeaf.front();
+  if (w.role == WeightInfo::head)
+    return perLeaf.back();
+  for (size_t g = 0; g < model.groups.size(); ++g) {
+    const std::vector<size_t> &mem = model.groups[g].members;
+    auto it = std::find(mem.begin(), mem.end(), i);
+    if (it != mem.end())
+      return perLeaf[1 + g].select(0, it - mem.begin());
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// The run
+//===----------------------------------------------------------------------===//
+
+struct HistoryEntry {
+  int64_t step;
+  double trainLoss, valLoss, valAccuracy, lr, tokensPerSecond, elapsed;
+  json::Object toJson() const {
+    return json::Object{{"step", step},
+                        {"train_loss", trainLoss},
+                        {"val_loss", valLoss},
+                        {"val_accuracy", valAccuracy},
+                        {"lr", lr},
+                        {"tokens_per_s", tokensPerSecond},
+                        {"elapsed_s", elapsed}};
+  }
+};
+
+/// Seeds of the data streams: training batch t and the fixed validation
+/// batches (the Python cross-check mirrors these).
+uint64_t trainSeed(int64_t seed, int64_t step) {
+  return uint64_t(seed) * 1000003ull + uint64_t(step);
+}
+uint64_t validationSeed(int64_t seed) { return ~uint64_t(seed); }
+
+class Run {
+public:
+  Run(const ModelSpec &spec, rt::Executable *kernels, const TrainOptions &o)
+      : spec(spec), opts(o), model(spec), kernels(kernels) {}
+
+  int execute();
+
+private:
+  void loadData();
+  torch::Tensor idsTensor(const std::vector<int32_t> &ids) const {
+    return torch::tensor(ids, torch::kInt32)
+        .to(torch::kLong)
+        .view({spec.batch, spec.seqLen});
+  }
+  std::pair<double, double> evaluate();
+  void saveCheckpoint(int64_t step);
+  int64_t resumeFrom();
+  void writeReport(int64_t step, bool interrupted, const Certificate *cert,
+                   double tokensPerSecond);
+  double lrAt(int64_t step) const {
+    return spec.lrSchedule == "linear"
+               ? spec.lr * (1.0 - double(step) / double(spec.steps))
+               : spec.lr;
+  }
+  std::string path(const char *file) const { return opts.outDir + "/" + file; }
+  void progress(int64_t step, double loss, double tps, bool done);
+
+  const ModelSpec spec;
+  const TrainOptions opts;
+  TorchModel model;
+  rt::Executable *kernels;
+  std::unique_ptr<Optimizer> optimizer;
+  rt::CharCorpus corpus;
+  std::vector<HistoryEntry> history;
+  bool tty = isatty(2);
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
+  double trainSeconds = 0;
+  int64_t trainTokens = 0;
+};
+
+void Run::loadData() {
+  check(rt::CharCorpus::load(opts.dataPath, corpus));
+  if (int64_t(corpus.vocabulary.size()) != spec.vocab)
+    throw TrainError(opts.modelFile + ": the model's vocabulary is " +
+                     std::to_string(spec.vocab) + " but the corpus " +
+                     opts.dataPath + " has " +
+                     std::to_string(corpus.vocabulary.size()) +
+                     " distinct characters (set the embedding and head to [" +
+                     std::to_string(corpus.vocabulary.size()) + ", d])");
+  for (auto *split : {&corpus.train, &corpus.validation})
+    if (int64_t(split->size()) < spec.seqLen + 1)
+      throw TrainError(opts.dataPath + ": a split has " +
+                       std::to_string(split->size()) +
+                       " characters, fewer than seq_len + 1 = " +
+                       std::to_string(spec.seqLen + 1));
+}
+
+std::pair<double, double> Run::evaluate() {
+  torch::NoGradGuard noGrad;
+  rt::SplitMix64 rng(validationSeed(spec.seed));
+  double loss = 0, correct = 0;
+  for (int64_t b = 0; b < spec.evalBatches; ++b) {
+    std::vector<int32_t> in, target;
+    check(corpus.sample(corpus.validation, spec.batch, spec.seqLen, rng, in,
+                        target));
+    torch::Tensor logits = model.forward(idsTensor(in));
+    torch::Tensor t = idsTensor(target);
+    loss += torch::nn::functional::cross_entropy(
+                logits.reshape({-1, spec.vocab}), t.reshape({-1}))
+                .item<double>();
+    correct +=
+        (logits.argmax(-1) == t).to(torch::kFloat64).mean().item<double>();
+  }
+  return {loss / double(spec.evalBatches), correct / double(spec.evalBatches)};
+}
+
+std::string vocabularyJson(const std::string &vocab) {
+  json::Array codes;
+  for (unsigned char c : vocab)
+    codes.push_back(int64_t(c));
+  return jsonText(json::Value(std::move(codes)));
+}
+
+void Run::saveCheckpoint(int64_t step) {
+  std::map<std::string, std::string> meta{
+      {"format", "pt"},
+      {"lipt.config", toJson(spec)},
+      {"lipt.step", std::to_string(step)},
+      {"lipt.vocabulary", vocabularyJson(corpus.vocabulary)}};
+  json::Array hist;
+  for (const HistoryEntry &h : history)
+    hist.push_back(h.toJson());
+  meta["lipt.history"] = jsonText(json::Value(std::move(hist)));
+
+  // Optimizer state first: a model file is only ever next to the optimizer
+  // state of its own step or a newer one, and resume checks they agree.
+  rt::Safetensors opt;
+  opt.metadata = meta;
+  opt.metadata["lipt.optimizer"] = spec.optimizer;
+  if (auto *a = dynamic_cast<AdamW *>(optimizer.get()))
+    opt.metadata["lipt.adamw_count"] = std::to_string(a->count);
+  for (auto &[suffix, list] : stateLists(*optimizer))
+    for (size_t i = 0; i < model.weights.size(); ++i)
+      opt.tensors.push_back({model.weights[i].name + "." + suffix,
+                             toHost(weightOfLeafList(model, *list, i))});
+  check(rt::writeSafetensors(path("optimizer.safetensors"), opt));
+
+  rt::Safetensors file;
+  file.metadata = meta;
+  file.tensors = model.toNamedTensors();
+  check(rt::writeSafetensors(path("model.safetensors"), file));
+}
+
+int64_t Run::resumeFrom() {
+  rt::Safetensors file, opt;
+  std::string modelPath = path("model.safetensors"),
+              optPath = path("optimizer.safetensors");
+  check(rt::readSafetensors(modelPath, file));
+  check(rt::readSafetensors(optPath, opt));
+  auto metaOf = [](const rt::Safetensors &f, const std::string &key,
+                   const std::string &p) -> std::string {
+    auto it = f.metadata.find(key);
+    if (it == f.metadata.end())
+      throw TrainError(p + ": metadata '" + key + "' is missing");
+    return it->second;
+  };
+  ModelSpec saved;
+  rt::Status s = fromJson(metaOf(file, "lipt.config", modelPath), saved);
+  if (!s)
+    throw TrainError(modelPath + ": " + s.message);
+  saved.steps = spec.steps; // --steps may extend a run
+  if (toJson(saved) != toJson(spec))
+    throw TrainError(modelPath +
+                     " was trained with a different model or "
+                     "configuration than " +
+                     opts.modelFile);
+  std::string step = metaOf(file, "lipt.step", modelPath);
+  if (metaOf(opt, "lipt.step", optPath) != step)
+    throw TrainError(optPath + " is at step " +
+                     metaOf(opt, "lipt.step", optPath) + " but " + modelPath +
+                     " at step " + step + " (a checkpoint write was cut off)");
+  if (metaOf(file, "lipt.vocabulary", modelPath) !=
+      vocabularyJson(corpus.vocabulary))
+    throw TrainError(modelPath +
+                     " was trained on a corpus with a different "
+                     "vocabulary than " +
+                     opts.dataPath);
+  check(model.load(file, modelPath));
+  torch::NoGradGuard noGrad;
+  for (auto &[suffix, list] : stateLists(*optimizer))
+    for (size_t i = 0; i < model.weights.size(); ++i) {
+      std::string name = model.weights[i].name + "." + suffix;
+      const rt::HostTensor *t = opt.find(name);
+      torch::Tensor dst = weightOfLeafList(model, *list, i);
+      rt::TensorType want{rt::DType::f32,
+                          {dst.sizes().begin(), dst.sizes().end()}};
+      if (!t || !(t->type == want))
+        throw TrainError(optPath + ": tensor '" + name + "' is " +
+                         (t ? t->type.str() : std::string("missing")) +
+                         ", expected " + want.str());
+      dst.copy_(fromHost(*t));
+    }
+  if (auto *a = dynamic_cast<AdamW *>(optimizer.get()))
+    a->count = std::stoll(metaOf(opt, "lipt.adamw_count", optPath));
+  json::Value hist =
+      parseJsonOr(metaOf(file, "lipt.history", modelPath), json::Array{});
+  if (const json::Array *arr = hist.getAsArray())
+    for (const json::Value &v : *arr)
+      if (const json::Object *o = v.getAsObject()) {
+        auto num = [&](const char *k) { return o->getNumber(k).value_or(0.0); };
+        history.push_back({o->getInteger("step").value_or(0), num("train_loss"),
+                           num("val_loss"), num("val_accuracy"), num("lr"),
+                           num("tokens_per_s"), num("elapsed_s")});
+      }
+  char *end = nullptr;
+  long long k = std::strtoll(step.c_str(), &end, 10);
+  if (*end || k < 0)
+    throw TrainError(modelPath + ": metadata 'lipt.step' is not a step");
+  return k;
+}
+
+void Run::progress(int64_t step, double loss, double tps, bool done) {
+  if (!tty)
+    return;
+  const int width = 30;
+  int filled = int(width * double(step) / double(spec.steps));
+  std::string bar(filled, '#');
+  bar.resize(width, ' ');
+  double elapsed = trainSeconds;
+  double eta = step ? elapsed / double(step) * double(spec.steps - step) : 0;
+  std::fprintf(stderr, "\r[%s] %lld/%lld loss %.4f %.0f tok/s ETA %.0fs  ",
+               bar.c_str(), (long long)step, (long long)spec.steps, loss, tps,
+               eta);
+  if (done)
+    std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+void Run::writeReport(int64_t step, bool wasInterrupted,
+                      const Certificate *cert, double tokensPerSecond) {
+  json::Array hist;
+  for (const HistoryEntry &h : history)
+    hist.push_back(h.toJson());
+  json::Object report{
+      {"model_file", opts.modelFile},
+      {"data", opts.dataPath},
+      {"config", parseJsonOr(toJson(spec), nullptr)},
+      {"steps_done", step},
+      {"interrupted", wasInterrupted},
+      {"optimizer_backend",
+       opts.backend == OptimizerBackend::compiled ? "compiled" : "eager"},
+      {"threads", int64_t(torch::get_num_threads())},
+      {"tokens_per_s", tokensPerSecond},
+      {"history", std::move(hist)}};
+  if (!history.empty()) {
+    report["final_val_loss"] = history.back().valLoss;
+    report["final_val_accuracy"] = history.back().valAccuracy;
+  }
+  if (cert)
+    report["certificate"] = cert->toJson();
+  std::string tmp = path("report.json.tmp");
+  {
+    std::ofstream out(tmp);
+    out << llvm::formatv("{0:2}", json::Value(std::move(report))).str() << "\n";
+    if (!out)
+      throw TrainError(tmp + ": cannot write the report");
+  }
+  if (std::rename(tmp.c_str(), path("report.json").c_str()) != 0)
+    throw TrainError(path("report.json") + ": cannot write the report");
+}
+
+int Run::execute() {
+  setThreads(opts.threads);
+  loadData();
+  if (spec.optimizer == "muon")
+    optimizer = std::make_unique<Muon>(model, kernels, opts.backend);
+  else
+    optimizer = std::make_unique<AdamW>(model, kernels, opts.backend);
+
+  bool haveCheckpoint = std::ifstream(path("model.safetensors")).good();
+  int64_t first = 0;
+  if (opts.resume) {
+    if (!haveCheckpoint)
+      throw TrainError("--resume: no checkpoint in " + opts.outDir +
+                       " (model.safetensors)");
+    first = resumeFrom();
+  } else {
+    if (haveCheckpoint)
+      throw TrainError(opts.outDir + " already holds a checkpoint; pass "
+                                     "--resume to continue it, or choose "
+                                     "another --out");
+    model.initialize(uint64_t(spec.seed));
+  }
+
+  std::fprintf(
+      stderr,
+      "lipt-run: training %s: d %lld, %lld layers, %lld heads, vocab "
+      "%lld; %s, lr %g (%s), batch %lld x seq %lld, steps %lld%s; "
+      "data %s; %d threads; out %s\n",
+      opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
+      (long long)spec.heads, (long long)spec.vocab, spec.optimizer.c_str(),
+      spec.lr, spec.lrSchedule.c_str(), (long long)spec.batch,
+      (long long)spec.seqLen, (long long)spec.steps,
+      first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
+      opts.dataPath.c_str(), torch::get_num_threads(), opts.outDir.c_str());
+
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  double lossSum = 0;
+  int64_t lossCount = 0, step = first;
+  double lastLoss = 0;
+  auto tokensPerSecond = [&] {
+    return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
+  };
+  for (; step < spec.steps && !interrupted; ++step) {
+    auto t0 = std::chrono::steady_clock::now();
+    rt::SplitMix64 rng(trainSeed(spec.seed, step));
+    std::vector<int32_t> in, target;
+    check(
+        corpus.sample(corpus.train, spec.batch, spec.seqLen, rng, in, target));
+    for (const torch::Tensor &t : model.leaves())
+      if (t.grad().defined())
+        t.grad().zero_();
+    torch::Tensor logits = model.forward(idsTensor(in));
+    torch::Tensor loss = torch::nn::functional::cross_entropy(
+        logits.reshape({-1, spec.vocab}), idsTensor(target).reshape({-1}));
+    if (step == opts.injectNanAtStep)
+      loss = loss * std::numeric_limits<float>::quiet_NaN();
+    double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+      progress(step, lastLoss, tokensPerSecond(), true);
+      std::string last =
+          history.empty() && first == 0
+              ? "no checkpoint was written yet"
+              : "the last good checkpoint in " + opts.outDir + " is intact";
+      throw TrainError("the training loss became " + std::to_string(value) +
+                       " at step " + std::to_string(step) + " (lr " +
+                       std::to_string(lrAt(step)) +
+                       "); stopping before the "
+                       "update. " +
+                       last);
+    }
+    loss.backward();
+    optimizer->step(lrAt(step));
+    trainSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    trainTokens += spec.batch * spec.seqLen;
+    lossSum += value;
+    ++lossCount;
+    lastLoss = value;
+    progress(step + 1, value, tokensPerSecond(), false);
+
+    bool last = step + 1 == spec.steps;
+    if ((step + 1) % spec.evalInterval == 0 || last) {
+      auto [valLoss, valAcc] = evaluate();
+      double elapsed = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      history.push_back({step + 1, lossSum / double(lossCount), valLoss, valAcc,
+                         lrAt(step), tokensPerSecond(), elapsed});
+      lossSum = 0;
+      lossCount = 0;
+      if (tty)
+        std::fputc('\n', stderr);
+      std::fprintf(stderr,
+                   "step %lld/%lld train_loss %.4f val_loss %.4f val_acc "
+                   "%.3f tok/s %.0f elapsed %.1fs\n",
+                   (long long)(step + 1), (long long)spec.steps,
+                   history.back().trainLoss, valLoss, valAcc, tokensPerSecond(),
+                   elapsed);
+      saveCheckpoint(step + 1);
+    }
+  }
+  if (interrupted) {
+    progress(step, lastLoss, tokensPerSecond(), true);
+    saveCheckpoint(step);
+    writeReport(step, true, nullptr, tokensPerSecond());
+    std::fprintf(stderr,
+                 "lipt-run: interrupted at step %lld; checkpoint saved in %s "
+                 "(continue with --resume)\n",
+                 (long long)step, opts.outDir.c_str());
+    return 130;
+  }
+  Certificate cert = certify(model, uint64_t(spec.seed) + 17,
+                             std::min<int64_t>(spec.seqLen, 64));
+  writeReport(step, false, &cert, tokensPerSecond());
+  if (!cert.applicable) {
+    std::fprintf(stderr, "certificate: none (%s); empirical (c) %.4g\n",
+                 cert.reason.c_str(), cert.empiricalC);
+  } else {
+    std::string b = cert.capsB ? std::to_string(*cert.capsB) : "unbounded";
+    std::fprintf(stderr,
+                 "certificate: (c) empirical %.4g <= (a) sound %.4g "
+                 "[reference variant %.4g] <= (b) caps %s\n",
+                 cert.empiricalC, cert.soundA, cert.referenceA, b.c_str());
+  }
+  std::fprintf(stderr, "report: %s\n", path("report.json").c_str());
+  if (!cert.failure.empty()) {
+    std::fprintf(stderr, "lipt-run: error: certificate FAILED: %s\n",
+                 cert.failure.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+int train(const ModelSpec &spec, rt::Executable *kernels,
+          const TrainOptions &options) {
+  try {
+    if (options.backend == OptimizerBackend::compiled && !kernels)
+      throw TrainError("the compiled backend needs the optimizer kernels");
+    return Run(spec, kernels, options).execute();
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "\nlipt-run: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
+                      int threads) {
+  try {
+    setThreads(threads);
+    rt::Safetensors file;
+    check(rt::readSafetensors(checkpoint, file));
+    auto it = file.metadata.find("lipt.config");
+    if (it == file.metadata.end())
+      throw TrainError(checkpoint + ": metadata 'lipt.config' is missing "
+                                    "(not a lipt checkpoint)");
+    ModelSpec spec;
+    rt::Status s = fromJson(it->second, spec);
+    if (!s)
+      throw TrainError(checkpoint + ": " + s.message);
+    TorchModel model(spec);
+    check(model.load(file, checkpoint));
+    Certificate cert = certify(model, uint64_t(spec.seed) + 17,
+                               std::min<int64_t>(spec.seqLen, 64));
+    json::Object out = cert.toJson();
+    out["checkpoint"] = checkpoint;
+    std::string text =
+        llvm::formatv("{0:2}", json::Value(std::move(out))).str() + "\n";
+    std::fputs(text.c_str(), stdout);
+    if (!outFile.empty()) {
+      std::ofstream f(outFile);
+      f << text;
+      if (!f)
+        throw TrainError(outFile + ": cannot write the certificate");
+    }
+    if (!cert.failure.empty()) {
+      std::fprintf(stderr, "lipt-run: error: certificate FAILED: %s\n",
+                   cert.failure.c_str());
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "lipt-run: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+} // namespace lipt_train
