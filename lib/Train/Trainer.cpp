@@ -84,8 +84,8 @@ torch::Tensor eagerMsign(const ModelSpec &spec, torch::Tensor g) {
   x = x / (spec.orthogonalizeFrobScale * fro + 1e-7);
   for (const rt::PolyStep &p : spec.orthogonalizeSteps) {
     torch::Tensor a = torch::bmm(x, x.transpose(1, 2));
-    torch::Tensor poly = torch::baddbmm(a, a, a, p.c, p.b);
-    x = torch::baddbmm(x, poly, x, 1.0, p.a);
+    torch::Tensor poly = torch::baddbmm(a, a, a, /*beta=*/p.b, /*alpha=*/p.c);
+    x = torch::baddbmm(x, poly, x, /*beta=*/p.a, /*alpha=*/1.0);
   }
   return wide ? x.contiguous() : x.transpose(1, 2).contiguous();
 }
@@ -98,8 +98,9 @@ torch::Tensor eagerUnitCap(const std::string &kind, torch::Tensor m) {
   auto step = [&](double a, double b, double c) {
     torch::Tensor gram = torch::bmm(x, x.transpose(1, 2));
     torch::Tensor poly =
-        c == 0 ? gram * b : torch::baddbmm(gram, gram, gram, c, b);
-    x = torch::baddbmm(x, poly, x, 1.0, a);
+        c == 0 ? gram * b
+               : torch::baddbmm(gram, gram, gram, /*beta=*/b, /*alpha=*/c);
+    x = torch::baddbmm(x, poly, x, /*beta=*/a, /*alpha=*/1.0);
   };
   if (kind == "soft_cap") {
     step(1, -1, 0); // p1(x) = x - x^3
@@ -592,7 +593,9 @@ int Run::execute() {
   auto tokensPerSecond = [&] {
     return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
   };
-  for (; step < spec.steps && !interrupted; ++step) {
+  int64_t end =
+      opts.stopAfter > 0 ? std::min(spec.steps, opts.stopAfter) : spec.steps;
+  for (; step < end && !interrupted; ++step) {
     auto t0 = std::chrono::steady_clock::now();
     rt::SplitMix64 rng(trainSeed(spec.seed, step));
     std::vector<int32_t> in, target;
@@ -631,7 +634,7 @@ int Run::execute() {
     lastLoss = value;
     progress(step + 1, value, tokensPerSecond(), false);
 
-    bool last = step + 1 == spec.steps;
+    bool last = step + 1 == end;
     if ((step + 1) % spec.evalInterval == 0 || last) {
       auto [valLoss, valAcc] = evaluate();
       double elapsed = std::chrono::duration<double>(
@@ -661,6 +664,14 @@ int Run::execute() {
                  "(continue with --resume)\n",
                  (long long)step, opts.outDir.c_str());
     return 130;
+  }
+  if (step < spec.steps) {
+    writeReport(step, false, nullptr, tokensPerSecond());
+    std::fprintf(stderr,
+                 "lipt-run: stopped after step %lld of %lld as asked; "
+                 "checkpoint in %s (continue with --resume)\n",
+                 (long long)step, (long long)spec.steps, opts.outDir.c_str());
+    return 0;
   }
   Certificate cert = certify(model, uint64_t(spec.seed) + 17,
                              std::min<int64_t>(spec.seqLen, 64));

@@ -64,6 +64,11 @@ static cl::opt<int64_t> stepsFlag("steps",
 static cl::opt<std::string>
     outDir("out", cl::desc("Where checkpoints and report.json go"),
            cl::value_desc("dir"), cl::init("lipt-out"), cl::cat(trainCategory));
+static cl::opt<int64_t>
+    stopAfter("stop-after-step",
+              cl::desc("Checkpoint and stop after this step (the schedule "
+                       "still spans all steps; continue with --resume)"),
+              cl::init(0), cl::cat(trainCategory));
 static cl::opt<bool> resume("resume",
                             cl::desc("Continue from the checkpoint in --out"),
                             cl::cat(trainCategory));
@@ -134,6 +139,7 @@ static int trainModel(ModuleOp module, MLIRContext &context) {
   options.modelFile = inputFile;
   options.outDir = outDir;
   options.resume = resume;
+  options.stopAfter = stopAfter;
   options.threads = threads;
   options.backend = backend;
   options.injectNanAtStep = injectNan;

@@ -31,6 +31,9 @@ struct TrainOptions {
   bool resume = false;
   int threads = 0; // 0: every core
   OptimizerBackend backend = OptimizerBackend::compiled;
+  /// Checkpoint and stop after this step (0: run to the end), e.g. to fit a
+  /// job's time slot; --resume continues on the same schedule.
+  int64_t stopAfter = 0;
   /// Testing the failure path: poison the loss at this step (-1: never).
   int64_t injectNanAtStep = -1;
 };
