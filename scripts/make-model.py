@@ -28,6 +28,7 @@ def main():
     p.add_argument("--beta", type=float, default=0.9)
     p.add_argument("--beta2", type=float, default=0.95)
     p.add_argument("--block-mass", type=float, default=16.0)
+    p.add_argument("--embed-mass", type=float, default=1.0)
     p.add_argument("--schedule", default="linear")
     p.add_argument("--constraint", default="soft_cap",
                    choices=["none", "soft_cap", "hard_cap", "hammer", "normalize"])
@@ -88,7 +89,7 @@ def main():
 
     train = (f'optimizer = "{a.optimizer}", lr = {a.lr}, schedule = "{a.schedule}", '
              f"beta = {a.beta}, beta2 = {a.beta2}, wd = {float(a.wd)},\n"
-             f"    block_mass = {a.block_mass}, steps = {a.steps}, eval_interval = {a.eval_interval}, "
+             f"    block_mass = {a.block_mass}, embed_mass = {a.embed_mass}, steps = {a.steps}, eval_interval = {a.eval_interval}, "
              f"eval_batches = {a.eval_batches}, seed = {a.seed}")
     header = "".join(f"// {line}\n" for line in a.comment.splitlines()) if a.comment else ""
     print(f"{header}module attributes {{lipt.train = {{{train}}}}} {{\n"

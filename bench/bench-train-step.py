@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Step time of `lipt-run` training vs the same model, data and algorithm in
+an eager LibTorch loop (issue 4's benchmark; not a test).
+
+Both runs are `lipt-run` on the same model file: the forward/backward pass is
+LibTorch autograd in both; the optimizer step (Muon's orthogonalization and
+the spectral constraint) runs as compiled lipt kernels on the parameters'
+memory (`--optimizer-backend=compiled`) or as eager LibTorch ops
+(`--optimizer-backend=eager`). Runs alternate, so machine noise hits both.
+
+    bench/bench-train-step.py [--model examples/shakespeare-cpu.mlir]
+        [--steps 20] [--reps 3] [--threads 2] [--data PATH]
+
+Prints tokens/s of each run and the ratio compiled / eager.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(model, backend, steps, threads, data, out):
+    cmd = [os.path.join(ROOT, "build/bin/lipt-run"), model, "--out", out,
+           "--steps", str(steps), "--cpu-threads", str(threads),
+           "--optimizer-backend=" + backend]
+    if data:
+        cmd += ["--data", data]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return json.load(open(os.path.join(out, "report.json")))["tokens_per_s"]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default=os.path.join(ROOT, "examples/shakespeare-cpu.mlir"))
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--data")
+    a = p.parse_args()
+    best = {"compiled": 0.0, "eager": 0.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rep in range(a.reps):
+            for backend in ("compiled", "eager"):
+                out = os.path.join(tmp, f"{backend}{rep}")
+                tps = run(a.model, backend, a.steps, a.threads, a.data, out)
+                best[backend] = max(best[backend], tps)
+                print(f"rep {rep} {backend:8s} {tps:10.0f} tokens/s", flush=True)
+    ratio = best["compiled"] / best["eager"]
+    print(f"best: compiled {best['compiled']:.0f} tokens/s, eager {best['eager']:.0f} "
+          f"tokens/s: compiled / eager = {ratio:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
