@@ -36,7 +36,7 @@
 // CORRUPT: lipt-run: error: --input #0: {{.*}}bad.npy: not a .npy file (bad magic)
 // VALUES: lipt-run: error: --input #0: tensor literal for 4x3xf32 has 3 values, expected 12 (or 1 to splat)
 // ELTYPE: lipt-run: error: --input #0: unknown element type 'i32' in '4x3xi32' (expected f32, f64, f16 or bf16)
-// NOFUNC: lipt-run: error: pass --function=NAME
+// NOFUNC: lipt-run: error: {{.*}}lipt-run.mlir has no model to train (no function ends in lipt.head); pass --function=NAME
 // NOFILE: lipt-run: error: cannot open input file '{{.*}}does-not-exist.mlir'
 
 func.func @soft_cap(%w: tensor<4x3xf32>) -> tensor<4x3xf32> {

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lipt/Dialect/LiptOps.h"
 #include "lipt/Execution/CpuExecutable.h"
 #include "lipt/Runtime/CharCorpus.h"
 #include "lipt/Runtime/TensorIO.h"
@@ -127,6 +128,12 @@ static rt::Status corpusPath(const lipt_train::ModelSpec &spec,
 }
 
 static int trainModel(ModuleOp module, MLIRContext &context) {
+  bool hasModel = false;
+  module.walk([&](lipt::HeadOp) { hasModel = true; });
+  if (!hasModel)
+    return fail(inputFile + " has no model to train (no function ends in "
+                            "lipt.head); pass --function=NAME to run one of "
+                            "its functions");
   FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(module);
   if (failed(spec))
     return 1; // diagnostics name the op
