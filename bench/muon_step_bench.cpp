@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
 
@@ -26,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace rt = lipt_runtime;
@@ -210,6 +210,15 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
       eagerStep(groups[i], ts[i].w, ts[i].g, ts[i].m, alphas[i]);
   };
 
+  // Profiling aid: LIPT_BENCH_PROFILE=compiled|eager runs one side only, so
+  // `perf record` sees just that side's work.
+  if (const char *only = std::getenv("LIPT_BENCH_PROFILE")) {
+    bool compiledSide = std::string(only) == "compiled";
+    for (int i = 0; i < iters; ++i)
+      compiledSide ? compiledStep() : eagerOnce(eager);
+    return 0;
+  }
+
   // Cross-check one step from identical state.
   compiledStep();
   eagerOnce(eager);
@@ -257,19 +266,16 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
 } // namespace
 
 int main(int argc, char **argv) {
-  // A fair eager baseline: LibTorch's OpenMP workers spin-wait by default
-  // and, on 2 cores, fight OpenBLAS's own threads; that alone made eager ~3x
-  // slower here. libgomp reads OMP_WAIT_POLICY when it is loaded, so set it
-  // and re-execute. --default-omp measures the out-of-the-box behaviour.
-  bool defaultOmp = argc > 1 && std::string(argv[1]) == "--default-omp";
-  if (defaultOmp) {
+  // A fair eager baseline needs the host tuned (HostTuning.h): OpenBLAS's
+  // AVX-512 kernels where 0.3.21 misdetects the CPU (4x on sgemm here), and
+  // passive OpenMP waiting (spinning LibTorch workers made eager ~3x slower
+  // on 2 cores). --untuned measures the out-of-the-box behaviour.
+  bool untuned = argc > 1 && std::string(argv[1]) == "--untuned";
+  if (untuned) {
     --argc;
     ++argv;
-  } else if (!std::getenv("OMP_WAIT_POLICY")) {
-    setenv("OMP_WAIT_POLICY", "passive", 1);
-    execv("/proc/self/exe", argv);
-    std::perror("re-executing with OMP_WAIT_POLICY=passive");
-    return 1;
+  } else {
+    rt::tuneHostOrReexec(argv, "lipt-bench-muon-step");
   }
   int iters = argc > 1 ? std::atoi(argv[1]) : 10;
   int threads = std::getenv("LIPT_BENCH_THREADS")
@@ -279,8 +285,9 @@ int main(int argc, char **argv) {
   setenv("OPENBLAS_NUM_THREADS", std::to_string(threads).c_str(), 0);
   double peak = sgemmPeakGflops();
   const char *omp = std::getenv("OMP_WAIT_POLICY");
-  std::printf("OMP_WAIT_POLICY=%s (eager baseline %s)\n", omp ? omp : "unset",
-              omp ? "tuned" : "out of the box, spinning OpenMP workers");
+  std::printf("OpenBLAS %s kernels, OMP_WAIT_POLICY=%s (%s)\n",
+              rt::blasCoreName().c_str(), omp ? omp : "unset",
+              untuned ? "out of the box" : "tuned host");
   std::printf("lipt Muon + soft cap step, %d threads, sgemm peak %.1f GFLOP/s "
               "(1024^3, LibTorch)\n"
               "GFLOP/s below = nominal flops / time (fusions do fewer flops, "

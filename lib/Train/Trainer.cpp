@@ -6,6 +6,7 @@
 #include "TorchModel.h"
 
 #include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
@@ -531,6 +532,7 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
       {"optimizer_backend",
        opts.backend == OptimizerBackend::compiled ? "compiled" : "eager"},
       {"threads", int64_t(torch::get_num_threads())},
+      {"blas_core", rt::blasCoreName()},
       {"tokens_per_s", tokensPerSecond},
       {"history", std::move(hist)}};
   if (!history.empty()) {
@@ -577,13 +579,14 @@ int Run::execute() {
       stderr,
       "lipt-run: training %s: d %lld, %lld layers, %lld heads, vocab "
       "%lld; %s, lr %g (%s), batch %lld x seq %lld, steps %lld%s; "
-      "data %s; %d threads; out %s\n",
+      "data %s; %d threads, OpenBLAS %s kernels; out %s\n",
       opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
       (long long)spec.heads, (long long)spec.vocab, spec.optimizer.c_str(),
       spec.lr, spec.lrSchedule.c_str(), (long long)spec.batch,
       (long long)spec.seqLen, (long long)spec.steps,
       first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
-      opts.dataPath.c_str(), torch::get_num_threads(), opts.outDir.c_str());
+      opts.dataPath.c_str(), torch::get_num_threads(),
+      rt::blasCoreName().c_str(), opts.outDir.c_str());
 
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);

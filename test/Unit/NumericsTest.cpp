@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
 
@@ -291,4 +292,38 @@ TEST(PowerIteration, AgreesWithSvd) {
   EXPECT_NEAR(sigma.item<double>(), 2.5, 2.5e-6);
 }
 
+// Host tuning (HostTuning.h): this binary ran tuneHostOrReexec first, so on
+// a CPU with AVX2 OpenBLAS must not be on its Prescott fallback any more.
+TEST(HostTuning, OpenBlasUsesTheCpusVectorKernels) {
+  bool userChose =
+      std::getenv("OPENBLAS_CORETYPE") && !std::getenv("LIPT_HOST_TUNED");
+  if (std::getenv("LIPT_NO_HOST_TUNING") || userChose)
+    GTEST_SKIP() << "host tuning disabled or kernels chosen by the user";
+  if (!__builtin_cpu_supports("avx2"))
+    GTEST_SKIP() << "no AVX2: Prescott may be the right kernel set";
+  EXPECT_NE(lipt_runtime::blasCoreName(), "Prescott");
+  EXPECT_NE(std::getenv("OMP_WAIT_POLICY"), nullptr); // passive, or the user's
+}
+
+// A variable the user set is theirs: nothing is proposed over it.
+TEST(HostTuning, KeepsWhatTheUserSet) {
+  std::vector<std::pair<std::string, const char *>> saved;
+  for (const char *name : {"OPENBLAS_CORETYPE", "OMP_WAIT_POLICY"}) {
+    const char *value = std::getenv(name);
+    saved.push_back({value ? value : "", name});
+    setenv(name, "user-choice", 1);
+  }
+  EXPECT_TRUE(lipt_runtime::missingHostSettings().empty());
+  for (auto &[value, name] : saved)
+    value.empty() ? unsetenv(name) : setenv(name, value.c_str(), 1);
+}
+
 } // namespace
+
+// The numerics are proven on the BLAS kernels lipt's tools run with: the
+// same host tuning as lipt-run (HostTuning.h) before the tests start.
+int main(int argc, char **argv) {
+  lipt_runtime::tuneHostOrReexec(argv, "LiptNumericsTests");
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -16,6 +16,7 @@
 #include "lipt/Dialect/LiptOps.h"
 #include "lipt/Execution/CpuExecutable.h"
 #include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/TensorIO.h"
 #include "lipt/Train/ModelImport.h"
 #include "lipt/Train/Trainer.h"
@@ -176,6 +177,8 @@ static int trainModel(ModuleOp module, MLIRContext &context) {
 }
 
 int main(int argc, char **argv) {
+  // Before anything else: BLAS and OpenMP read these settings at load time.
+  rt::tuneHostOrReexec(argv, "lipt-run");
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "lipt module runner\n");
 
