@@ -214,8 +214,13 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
   // `perf record` sees just that side's work.
   if (const char *only = std::getenv("LIPT_BENCH_PROFILE")) {
     bool compiledSide = std::string(only) == "compiled";
-    for (int i = 0; i < iters; ++i)
-      compiledSide ? compiledStep() : eagerOnce(eager);
+    double ms = medianMs(
+        [&] { compiledSide ? compiledStep() : eagerOnce(eager); }, iters);
+    std::printf("%s: %s only, median %.2f ms\n", title, only, ms);
+    for (size_t i = 0; compiledSide && groups.size() > 1 && i < groups.size();
+         ++i)
+      std::printf("  %-14s %.2f ms\n", groups[i].name.c_str(),
+                  medianMs([&] { compiledGroup(i); }, iters));
     return 0;
   }
 

@@ -12,6 +12,7 @@
 #include "lipt/InitAll.h"
 #include "lipt/Passes/Passes.h"
 #include "lipt/Runtime/BlasShims.h"
+#include "lipt/Runtime/Scratch.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,6 +24,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
 #ifndef LIPT_MLIR_C_RUNNER_UTILS
@@ -85,6 +87,28 @@ std::vector<int64_t> descriptorFor(const rt::TensorView &view) {
     stride *= view.type.shape[i];
   }
   return d;
+}
+
+/// Points compiled code's malloc/free at the runtime's scratch cache
+/// (Scratch.h): the temporaries of one call are the next call's, without
+/// fresh pages each time. Only this module's calls change; mlir-runner and
+/// lipt-opt keep plain malloc.
+LogicalResult useScratchAllocator(ModuleOp module) {
+  for (auto [from, to] :
+       {std::pair<StringRef, StringRef>{"malloc", "lipt_rt_scratch_alloc"},
+        {"free", "lipt_rt_scratch_free"}}) {
+    auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(from);
+    if (!fn)
+      continue;
+    if (!fn.isExternal() || module.lookupSymbol(to))
+      return module.emitError() << "internal error: cannot redirect '" << from
+                                << "' to '" << to << "'";
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            fn, StringAttr::get(module.getContext(), to), module)))
+      return failure();
+    fn.setSymName(to);
+  }
+  return success();
 }
 
 class CpuExecutable : public rt::Executable {
@@ -178,6 +202,9 @@ mlir::lipt::compileForCpu(ModuleOp module) {
              << "' was not lowered to the out-parameter calling convention";
   }
 
+  if (failed(useScratchAllocator(module)))
+    return failure();
+
   static bool targetsInitialised = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -187,9 +214,20 @@ mlir::lipt::compileForCpu(ModuleOp module) {
 
   ExecutionEngineOptions options;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  // LLVM's O3 pipeline: vectorizes the elementwise loops left after BLAS.
+  // LLVM's O3 pipeline vectorizes the elementwise loops left after BLAS, but
+  // only knows the vector width (AVX-512 here, 16 floats) from the host's
+  // target machine; without it the cost model assumes scalar registers. The
+  // transformer runs inside ExecutionEngine::create, so a local suffices.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return module.emitError() << "cannot describe the host CPU: "
+                              << llvm::toString(hostBuilder.takeError());
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    return module.emitError() << "cannot target the host CPU: "
+                              << llvm::toString(hostMachine.takeError());
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            /*targetMachine=*/nullptr);
+                                            hostMachine->get());
   options.transformer = optimize;
   // memrefCopy and friends, which the lowering calls for non-trivial copies.
   SmallVector<StringRef> libs{LIPT_MLIR_C_RUNNER_UTILS};
@@ -213,6 +251,10 @@ mlir::lipt::compileForCpu(ModuleOp module) {
         reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_syrk_f32));
     add("_mlir_ciface_lipt_rt_syrk_f64",
         reinterpret_cast<void *>(&_mlir_ciface_lipt_rt_syrk_f64));
+    add("lipt_rt_scratch_alloc",
+        reinterpret_cast<void *>(&lipt_rt_scratch_alloc));
+    add("lipt_rt_scratch_free",
+        reinterpret_cast<void *>(&lipt_rt_scratch_free));
     return symbols;
   });
   return std::unique_ptr<rt::Executable>(
