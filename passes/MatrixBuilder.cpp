@@ -283,32 +283,38 @@ Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
   // product P X (wide) / X P (tall) has the same singular vectors as X.
   bool wide = isWide(x);
   Value gram = wide ? matmul(x, x, false, true) : matmul(x, x, true, false);
-  Value poly;
-  if (step.c == 0.0) {
-    poly = axpby(step.b, gram, 0.0, nullptr);
-  } else {
-    // A A written as A A^T (equal: A is symmetric), so the product is
-    // recognisably symmetric and computed once per triangle (syrk).
-    Value gram2 = matmul(gram, gram, false, true);
-    poly = axpby(step.b, gram, step.c, gram2);
-  }
-  // The scaled identity a X is the product's accumulator: one pass fewer.
-  Value acc = axpby(step.a, x, 0.0, nullptr);
-  return wide ? matmul(poly, x, false, false, acc)
-              : matmul(x, poly, false, false, acc);
+  // A A written as A A^T (equal: A is symmetric), so the product is
+  // recognisably symmetric and computed once per triangle (syrk).
+  Value gram2 = step.c == 0.0 ? Value() : matmul(gram, gram, false, true);
+  // a X + P X = (a I + P) X: the scaled identity joins the small matrix's
+  // pass, and the product needs no pass over X for an accumulator.
+  Value poly = scaledIdentityPlus(step.a, step.b, gram, step.c, gram2);
+  return wide ? matmul(poly, x, false, false) : matmul(x, poly, false, false);
 }
 
-Value MatrixBuilder::addScaledIdentity(Value m, double c) {
-  if (c == 0.0)
-    return m;
-  Value cst = constant(c);
-  return map(m, shapeOf(m), [&](OpBuilder &nb, Location nl, ValueRange v) {
+Value MatrixBuilder::scaledIdentityPlus(double a, double bCoef, Value g,
+                                        double c, Value g2) {
+  Value ca = constant(a), cb = constant(bCoef), cc = constant(c);
+  SmallVector<Value> inputs{g};
+  if (g2)
+    inputs.push_back(g2);
+  return map(inputs, shapeOf(g), [&](OpBuilder &nb, Location nl, ValueRange v) {
+    Value sum = arith::MulFOp::create(nb, nl, cb, v[0]);
+    if (v.size() > 1)
+      sum = arith::AddFOp::create(nb, nl, sum,
+                                  arith::MulFOp::create(nb, nl, cc, v[1]));
+    if (a == 0.0)
+      return sum;
     Value i = linalg::IndexOp::create(nb, nl, 1);
     Value j = linalg::IndexOp::create(nb, nl, 2);
     Value diag = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, i, j);
-    Value plus = arith::AddFOp::create(nb, nl, v[0], cst);
-    return arith::SelectOp::create(nb, nl, diag, plus, v[0]).getResult();
+    Value plus = arith::AddFOp::create(nb, nl, sum, ca);
+    return arith::SelectOp::create(nb, nl, diag, plus, sum).getResult();
   });
+}
+
+Value MatrixBuilder::addScaledIdentity(Value m, double c) {
+  return c == 0.0 ? m : scaledIdentityPlus(c, 1.0, m);
 }
 
 Value MatrixBuilder::oddPolynomial(Value x, ArrayRef<double> c) {
@@ -324,15 +330,17 @@ Value MatrixBuilder::oddPolynomial(Value x, ArrayRef<double> c) {
     double odd = 2 * j + 1 < c.size() ? c[2 * j + 1] : 0.0;
     if (odd == 0.0)
       return {nullptr, even};
-    return {addScaledIdentity(axpby(odd, gram, 0.0, nullptr), even), 0.0};
+    return {scaledIdentityPlus(even, odd, gram), 0.0};
   };
   if (c.size() <= 1)
     return axpby(c.empty() ? 0.0 : c[0], x, 0.0, nullptr);
   bool wide = isWide(x);
   Value gram = wide ? matmul(x, x, false, true) : matmul(x, x, true, false);
-  Value qPrime; // Q'(A)
+  // q(A) = c0 I + Q'(A); c0 I joins the c1 A term's pass, so the final
+  // product X q(A) needs no accumulator pass over X.
+  Value q;
   if (c.size() <= 2) {
-    qPrime = axpby(c[1], gram, 0.0, nullptr);
+    q = scaledIdentityPlus(c[0], c[1], gram);
   } else {
     Value gram2 = matmul(gram, gram, false, true); // A A^T = A^2 (syrk)
     size_t blocks = (c.size() - 1) / 2;            // highest j with E_j != 0
@@ -345,18 +353,15 @@ Value MatrixBuilder::oddPolynomial(Value x, ArrayRef<double> c) {
       Value sum = e.matrix ? axpby(1.0, prod, 1.0, e.matrix) : prod;
       h = {addScaledIdentity(sum, e.matrix ? 0.0 : e.scalar), 0.0};
     }
-    Value c1A = c[1] != 0.0 ? axpby(c[1], gram, 0.0, nullptr) : Value();
-    if (h.matrix)
-      qPrime = matmul(gram2, h.matrix, false, false, c1A);
-    else {
-      Value scaled = axpby(h.scalar, gram2, 0.0, nullptr);
-      qPrime = c1A ? axpby(1.0, scaled, 1.0, c1A) : scaled;
+    if (h.matrix) {
+      bool lowTerms = c[0] != 0.0 || c[1] != 0.0;
+      Value c0c1 = lowTerms ? scaledIdentityPlus(c[0], c[1], gram) : Value();
+      q = matmul(gram2, h.matrix, false, false, c0c1);
+    } else {
+      q = scaledIdentityPlus(c[0], c[1], gram, h.scalar, gram2);
     }
   }
-  // c0 X is the accumulator of the final product.
-  Value acc = axpby(c[0], x, 0.0, nullptr);
-  return wide ? matmul(qPrime, x, false, false, acc)
-              : matmul(x, qPrime, false, false, acc);
+  return wide ? matmul(q, x, false, false) : matmul(x, q, false, false);
 }
 
 Value MatrixBuilder::scalePerBatch(Value x, Value perBatch, BodyFn scalarFn) {

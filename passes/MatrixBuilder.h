@@ -76,6 +76,11 @@ public:
   Value oddPolynomial(Value x, ArrayRef<double> coefficients);
   /// m + c I for each square matrix of [B, n, n].
   Value addScaledIdentity(Value m, double c);
+  /// a I + b g + c g2 for square [B, n, n] matrices in one pass (g2 may be
+  /// null). Folding a step's scaled identity into its small polynomial
+  /// matrix makes X (a I + P) one product with no pass over the large X.
+  Value scaledIdentityPlus(double a, double b, Value g, double c = 0.0,
+                           Value g2 = nullptr);
   /// X / (scale * ||X||_F + eps) per matrix.
   Value frobeniusNormalize(Value x, double scale, double eps);
   /// X * s[b] / d[b] style per-matrix scaling: x * f(perBatch).

@@ -1,17 +1,28 @@
 // RUN: lipt-opt %s --lower-spectral-cap --split-input-file | FileCheck %s
 
-// A tall weight is capped through its small Gram matrix W^T W (16x16), with
-// the scaled identity as the product's accumulator: W + W (-a W^T W).
+// A tall weight is capped through its small Gram matrix W^T W (16x16). The
+// scaled identity joins the small matrix: W + W (-a W^T W) = W (I - a W^T W),
+// one pass over the 16x16 matrix (its diagonal gets +1) and one product into
+// a zeroed buffer, with no pass over W for an accumulator.
 // CHECK-DAG: #[[$TL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1)>
 // CHECK-DAG: #[[$TR:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
 // CHECK-LABEL: func.func @soft_cap_tall
 // CHECK-SAME: (%[[W:.*]]: tensor<64x16xf32>)
 // CHECK: %[[X:.*]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2]] output_shape [1, 64, 16]
 // CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[$TL]], #[[$TR]], #{{.*}}]{{.*}} ins(%[[X]], %[[X]] : {{.*}}) outs(%{{.*}} : tensor<1x16x16xf32>)
-// CHECK: arith.constant -1.000000e-01 : f32
-// CHECK: %[[P1:.*]] = linalg.generic {{.*}} ins(%[[X]], %{{.*}} : tensor<1x64x16xf32>, tensor<1x16x16xf32>) outs(%[[X]] : tensor<1x64x16xf32>)
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[NEGA:.*]] = arith.constant -1.000000e-01 : f32
+// CHECK: %[[Q1:.*]] = linalg.generic {{.*}} ins(%[[G]] : tensor<1x16x16xf32>)
+// CHECK: %[[S1:.*]] = arith.mulf %[[NEGA]], %{{.*}} : f32
+// CHECK: %[[I1:.*]] = linalg.index 1
+// CHECK: %[[J1:.*]] = linalg.index 2
+// CHECK: %[[D1:.*]] = arith.cmpi eq, %[[I1]], %[[J1]]
+// CHECK: %[[P1D:.*]] = arith.addf %[[S1]], %[[ONE]]
+// CHECK: arith.select %[[D1]], %[[P1D]], %[[S1]]
+// CHECK: %[[Z1:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x64x16xf32>)
+// CHECK: %[[P1:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[Q1]] : tensor<1x64x16xf32>, tensor<1x16x16xf32>) outs(%[[Z1]] : tensor<1x64x16xf32>)
 // CHECK: arith.constant 1.000000e-01 : f32
-// CHECK: %[[P2:.*]] = linalg.generic {{.*}} ins(%[[P1]], %{{.*}} : tensor<1x64x16xf32>, tensor<1x16x16xf32>) outs(%[[P1]] : tensor<1x64x16xf32>)
+// CHECK: %[[P2:.*]] = linalg.generic {{.*}} ins(%[[P1]], %{{.*}} : tensor<1x64x16xf32>, tensor<1x16x16xf32>) outs(%{{.*}} : tensor<1x64x16xf32>)
 // CHECK: %[[R:.*]] = tensor.collapse_shape %[[P2]] {{\[\[}}0, 1], [2]] : tensor<1x64x16xf32> into tensor<64x16xf32>
 // CHECK: return %[[R]]
 // CHECK-NOT: lipt.
@@ -67,13 +78,13 @@ func.func @soft_cap_rms(%w: tensor<64x16xf32>) -> tensor<64x16xf32> {
 
 // The polynomial hard cap: 4 steps, coefficients of paper-notes scaled by
 // the bound (sigma_max 2: b / 4, c / 16), each with a Gram matrix and its
-// square.
+// square, and a I + b A + c A^2 formed in one pass (a, b, c in that order).
 // CHECK-LABEL: func.func @hard_cap_polynomial
+// CHECK: arith.constant 8.050320e-01 : f32
 // CHECK: arith.constant 0.0515902{{[0-9]*}} : f32
 // CHECK: arith.constant -0.00123518{{[0-9]*}} : f32
-// CHECK: arith.constant 8.050320e-01 : f32
-// CHECK: arith.constant 0.0407337{{[0-9]*}} : f32
 // CHECK: arith.constant 0.64986{{[0-9]*}} : f32
+// CHECK: arith.constant 0.0407337{{[0-9]*}} : f32
 // CHECK: arith.constant 1.810258{{[0-9]*}} : f32
 // CHECK: arith.constant 1.004384{{[0-9]*}} : f32
 // CHECK-NOT: lipt.
