@@ -43,42 +43,23 @@ private:
   int saved;
 };
 
-/// Row ranges [bounds[i], bounds[i+1]) of an n-row product, one per thread.
-std::vector<int64_t> evenRows(int64_t n, int parts) {
-  std::vector<int64_t> bounds;
-  for (int i = 0; i <= parts; ++i)
-    bounds.push_back(n * i / parts);
-  return bounds;
-}
-
-/// Row ranges of the upper triangle of an n x n result with equal work:
-/// row r holds n - r entries, so the first r rows hold r n - r (r - 1) / 2.
-std::vector<int64_t> triangleRows(int64_t n, int parts) {
-  std::vector<int64_t> bounds{0};
-  double total = double(n) * double(n + 1) / 2;
-  int64_t r = 0;
-  for (int i = 1; i < parts; ++i) {
-    while (r < n && double(r) * n - double(r) * (r - 1) / 2 < total * i / parts)
-      ++r;
-    bounds.push_back(r);
-  }
-  bounds.push_back(n);
-  return bounds;
-}
-
-/// How a batch of products is split into pool tasks: whole matrices when
-/// the batch divides evenly among the threads, else every matrix in
-/// row blocks (3 matrices on 2 threads would idle one thread a third of the
-/// time).
-struct Split {
-  int64_t batch, parts;
-  int64_t tasks() const { return batch * parts; }
-};
-Split splitFor(int64_t batch) {
+/// Runs body(b) for every matrix b of the batch. When the batch divides
+/// evenly among the compute pool's threads, whole matrices go to the pool,
+/// each a one-thread BLAS call: small products parallelise far better across
+/// a batch than inside one product (OpenBLAS's threading scales poorly at
+/// 256x256). Otherwise the products run one after another on OpenBLAS's own
+/// threads. Row blocks on the pool measured slower there: OpenBLAS's
+/// workers, left spinning by the process's last threaded BLAS call (LibTorch
+/// in training), take the cores the pool needs.
+template <typename Body> void forEachMatrix(int64_t batch, Body body) {
   int threads = computeThreads();
-  if (threads <= 1 || batch % threads == 0)
-    return {batch, 1};
-  return {batch, threads};
+  if (threads <= 1 || batch < threads || batch % threads != 0) {
+    for (int64_t b = 0; b < batch; ++b)
+      body(b);
+    return;
+  }
+  SingleThreadedBlas oneThread;
+  parallelFor(batch, [&](int64_t b) { body(b); });
 }
 
 template <typename T, typename Gemm>
@@ -86,31 +67,22 @@ void gemm(MemRef3<T> *a, MemRef3<T> *b, MemRef3<T> *c, bool transA, bool transB,
           bool accumulate, Gemm blas) {
   int64_t batch = c->sizes[0], m = c->sizes[1], n = c->sizes[2];
   int64_t k = transA ? a->sizes[1] : a->sizes[2];
-  if (m == 0 || n == 0 || batch == 0)
+  if (m == 0 || n == 0)
     return;
   int64_t lda = leadingDim(*a), ldb = leadingDim(*b), ldc = leadingDim(*c);
   bool blasOk = lda && ldb && ldc && k > 0;
-  Split split = splitFor(batch); // sizes the pool first, from BLAS's count
-  SingleThreadedBlas oneThread;
-  std::vector<int64_t> rows = evenRows(m, int(split.parts));
-  parallelFor(split.tasks(), [&](int64_t task) {
-    int64_t bi = task / split.parts, part = task % split.parts;
-    int64_t r0 = rows[part], r1 = rows[part + 1];
-    if (r0 == r1)
-      return;
+  forEachMatrix(batch, [&](int64_t bi) {
     T *cb = c->aligned + c->offset + bi * c->strides[0];
-    const T *ab = a->aligned + a->offset + bi * a->strides[0];
     if (blasOk) {
-      // Rows r0..r1 of op(A): columns of A when it is transposed.
       blas(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-           transB ? CblasTrans : CblasNoTrans, int(r1 - r0), int(n), int(k),
-           T(1), ab + (transA ? r0 : r0 * lda), int(lda),
+           transB ? CblasTrans : CblasNoTrans, int(m), int(n), int(k), T(1),
+           a->aligned + a->offset + bi * a->strides[0], int(lda),
            b->aligned + b->offset + bi * b->strides[0], int(ldb),
-           accumulate ? T(1) : T(0), cb + r0 * ldc, int(ldc));
+           accumulate ? T(1) : T(0), cb, int(ldc));
       return;
     }
     // Strided views BLAS cannot take (and k = 0): plain loops.
-    for (int64_t i = r0; i < r1; ++i)
+    for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         T sum = 0;
         for (int64_t p = 0; p < k; ++p)
@@ -122,53 +94,33 @@ void gemm(MemRef3<T> *a, MemRef3<T> *b, MemRef3<T> *c, bool transA, bool transB,
   });
 }
 
-/// Copies the upper triangle's rows r0..r1 into the lower triangle's columns
-/// r0..r1, in tiles so both sides stay in cache.
-template <typename T>
-void mirrorRows(T *c, int64_t ldc, int64_t n, int64_t r0, int64_t r1) {
+/// Copies the upper triangle into the lower one, in tiles so both the rows
+/// read and the columns written stay in cache.
+template <typename T> void mirrorUpper(T *c, int64_t ldc, int64_t n) {
   constexpr int64_t tile = 32;
-  for (int64_t cb = r0; cb < n; cb += tile)
-    for (int64_t rb = r0; rb < r1 && rb < cb + tile; rb += tile)
+  for (int64_t cb = 0; cb < n; cb += tile)
+    for (int64_t rb = 0; rb <= cb; rb += tile)
       for (int64_t col = cb; col < std::min(cb + tile, n); ++col)
-        for (int64_t row = rb; row < std::min({rb + tile, r1, col}); ++row)
+        for (int64_t row = rb; row < std::min(rb + tile, col); ++row)
           c[col * ldc + row] = c[row * ldc + col];
 }
 
-template <typename T, typename Syrk, typename Gemm>
-void syrk(MemRef3<T> *a, MemRef3<T> *c, bool transA, Syrk blasSyrk,
-          Gemm blasGemm) {
+template <typename T, typename Syrk>
+void syrk(MemRef3<T> *a, MemRef3<T> *c, bool transA, Syrk blas) {
   int64_t batch = c->sizes[0], n = c->sizes[1];
   int64_t k = transA ? a->sizes[1] : a->sizes[2];
-  if (n == 0 || batch == 0)
-    return;
   int64_t lda = leadingDim(*a), ldc = leadingDim(*c);
   bool blasOk = lda && ldc && k > 0 && c->strides[2] == 1;
-  Split split = splitFor(batch); // sizes the pool first, from BLAS's count
-  SingleThreadedBlas oneThread;
-  std::vector<int64_t> rows = triangleRows(n, int(split.parts));
-  parallelFor(split.tasks(), [&](int64_t task) {
-    int64_t bi = task / split.parts, part = task % split.parts;
-    int64_t r0 = rows[part], r1 = rows[part + 1];
-    if (r0 == r1)
-      return;
+  forEachMatrix(batch, [&](int64_t bi) {
     T *cb = c->aligned + c->offset + bi * c->strides[0];
-    const T *ab = a->aligned + a->offset + bi * a->strides[0];
     if (blasOk) {
-      // Row i of op(A) (op(A) = A^T when transA): a column of A, else a row.
-      auto rowOf = [&](int64_t i) { return ab + (transA ? i : i * lda); };
-      CBLAS_TRANSPOSE first = transA ? CblasTrans : CblasNoTrans;
-      CBLAS_TRANSPOSE second = transA ? CblasNoTrans : CblasTrans;
-      // Diagonal block (one triangle), then the block right of it.
-      blasSyrk(CblasRowMajor, CblasUpper, first, int(r1 - r0), int(k), T(1),
-               rowOf(r0), int(lda), T(0), cb + r0 * ldc + r0, int(ldc));
-      if (r1 < n)
-        blasGemm(CblasRowMajor, first, second, int(r1 - r0), int(n - r1),
-                 int(k), T(1), rowOf(r0), int(lda), rowOf(r1), int(lda), T(0),
-                 cb + r0 * ldc + r1, int(ldc));
-      mirrorRows(cb, ldc, n, r0, r1);
+      blas(CblasRowMajor, CblasUpper, transA ? CblasTrans : CblasNoTrans,
+           int(n), int(k), T(1), a->aligned + a->offset + bi * a->strides[0],
+           int(lda), T(0), cb, int(ldc));
+      mirrorUpper(cb, ldc, n);
       return;
     }
-    for (int64_t i = r0; i < r1; ++i)
+    for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < n; ++j) {
         T sum = 0;
         for (int64_t p = 0; p < k; ++p)
@@ -182,12 +134,12 @@ void syrk(MemRef3<T> *a, MemRef3<T> *c, bool transA, Syrk blasSyrk,
 
 extern "C" void _mlir_ciface_lipt_rt_syrk_f32(MemRef3<float> *a,
                                               MemRef3<float> *c, bool transA) {
-  syrk(a, c, transA, cblas_ssyrk, cblas_sgemm);
+  syrk(a, c, transA, cblas_ssyrk);
 }
 
 extern "C" void _mlir_ciface_lipt_rt_syrk_f64(MemRef3<double> *a,
                                               MemRef3<double> *c, bool transA) {
-  syrk(a, c, transA, cblas_dsyrk, cblas_dgemm);
+  syrk(a, c, transA, cblas_dsyrk);
 }
 
 extern "C" void _mlir_ciface_lipt_rt_gemm_f32(MemRef3<float> *a,

@@ -1,9 +1,9 @@
 //===- BlasShimsTest.cpp - BLAS shims, scratch cache, compute pool --------===//
 //
-// The shims split a batch across the compute pool: whole matrices when the
-// batch divides evenly among the threads, else row blocks of every matrix
-// (triangle blocks of equal work for syrk). Every split must give the
-// product a plain loop gives, for every shape the lowering can produce.
+// The shims give whole matrices of a batch to the compute pool's threads
+// when the batch divides evenly among them, else run the products one after
+// another on OpenBLAS's threads. Either way they must give the product a
+// plain loop gives, for every shape the lowering can produce.
 //
 //===----------------------------------------------------------------------===//
 
@@ -101,8 +101,8 @@ TEST_P(GemmShapes, SyrkMatchesLoopsAndIsSymmetric) {
   }
 }
 
-// Batches that divide among 2 threads and ones that do not (row blocks),
-// single rows and columns, sizes around the mirroring tile (32).
+// Batches that divide among 2 threads and ones that do not, single rows and
+// columns, sizes around the mirroring tile (32).
 INSTANTIATE_TEST_SUITE_P(
     Shapes, GemmShapes,
     ::testing::Values(Shape{1, 1, 1, 1}, Shape{1, 1, 7, 3}, Shape{1, 7, 1, 3},

@@ -6,9 +6,9 @@
 // on the paper's shapes). CpuExecutable points compiled code's malloc/free
 // at lipt_rt_scratch_alloc/free, which keep freed blocks for reuse.
 //
-// The BLAS shims run their products on a persistent pool of threads with
-// one-thread BLAS calls: creating threads per call and OpenBLAS's own
-// threads spin-waiting beside them cost more than 256x256 products take.
+// The BLAS shims give the matrices of an evenly divisible batch to a
+// persistent pool of threads, one-thread BLAS calls each: creating threads
+// per call cost more than a 256x256 product takes.
 //
 //===----------------------------------------------------------------------===//
 
