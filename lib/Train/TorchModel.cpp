@@ -35,6 +35,16 @@ torch::Tensor TorchModel::weight(size_t i) const {
   return groupTensors[g].select(0, j);
 }
 
+torch::Tensor TorchModel::weightIn(const std::vector<torch::Tensor> &perLeaf,
+                                   size_t i) const {
+  if (weights[i].role == WeightInfo::embed)
+    return perLeaf.front();
+  if (weights[i].role == WeightInfo::head)
+    return perLeaf.back();
+  auto [g, j] = location[i];
+  return perLeaf[1 + g].select(0, j);
+}
+
 std::vector<torch::Tensor> TorchModel::leaves() const {
   std::vector<torch::Tensor> out{embed};
   out.insert(out.end(), groupTensors.begin(), groupTensors.end());

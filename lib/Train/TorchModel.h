@@ -32,6 +32,10 @@ public:
   torch::Tensor weight(size_t i) const;
   /// The leaf tensors autograd fills: embed, each group, head.
   std::vector<torch::Tensor> leaves() const;
+  /// Weight i's part of per-leaf tensors laid out like leaves() (optimizer
+  /// state, say): the whole first or last tensor, or a group member's slice.
+  torch::Tensor weightIn(const std::vector<torch::Tensor> &perLeaf,
+                         size_t i) const;
 
   /// The reference initialisation (paper-notes): block weights orthogonal
   /// with RMS->RMS norm min(1, sigma_max); output projections (attn.o,

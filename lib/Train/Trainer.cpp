@@ -165,11 +165,40 @@ void applyConstraints(TorchModel &model, rt::Executable *kernels,
 // Optimizers
 //===----------------------------------------------------------------------===//
 
+/// (name suffix, per-leaf tensors) of an optimizer's state, as saved in
+/// optimizer.safetensors.
+using StateLists =
+    std::vector<std::pair<std::string, std::vector<torch::Tensor> *>>;
+
+/// What every optimizer steps: the model's leaves, with the constraint
+/// kernels and the backend (compiled or eager) that run them.
 class Optimizer {
 public:
+  Optimizer(TorchModel &model, rt::Executable *kernels,
+            OptimizerBackend backend)
+      : model(model), kernels(kernels), backend(backend) {}
   virtual ~Optimizer() = default;
   /// One step at learning rate lr (gradients are in the leaves' .grad).
   virtual void step(double lr) = 0;
+  /// The state to checkpoint, per leaf.
+  virtual StateLists state() = 0;
+
+protected:
+  /// The constraints of the block weights, after the update (which has
+  /// RMS->RMS norm <= updateNorm and shrank the weights by decay).
+  void constrain(double updateNorm, double decay) {
+    applyConstraints(model, kernels, backend, updateNorm, decay);
+  }
+  std::vector<torch::Tensor> zerosPerLeaf() const {
+    std::vector<torch::Tensor> out;
+    for (const torch::Tensor &t : model.leaves())
+      out.push_back(torch::zeros_like(t.detach()));
+    return out;
+  }
+
+  TorchModel &model;
+  rt::Executable *kernels;
+  OptimizerBackend backend;
 };
 
 /// Muon for block weights (momentum, msign scaled by sqrt(fan_out/fan_in)
@@ -180,10 +209,7 @@ public:
 class Muon : public Optimizer {
 public:
   Muon(TorchModel &m, rt::Executable *k, OptimizerBackend b)
-      : model(m), kernels(k), backend(b) {
-    for (const torch::Tensor &t : model.leaves())
-      momentum.push_back(torch::zeros_like(t.detach()));
-  }
+      : Optimizer(m, k, b), momentum(zerosPerLeaf()) {}
 
   void step(double lr) override {
     torch::NoGradGuard noGrad;
@@ -216,16 +242,13 @@ public:
       w.mul_(1 - s.wd * lr * s.blockMass).add_(dir, -lr * s.blockMass * c);
     }
     // The update has RMS->RMS norm <= lr * mass * the schedule's gain.
-    applyConstraints(model, kernels, backend,
-                     lr * s.blockMass * s.orthogonalizeGain,
-                     s.wd * lr * s.blockMass);
+    constrain(lr * s.blockMass * s.orthogonalizeGain, s.wd * lr * s.blockMass);
   }
 
-  std::vector<torch::Tensor> momentum; // one per leaf
+  StateLists state() override { return {{"momentum", &momentum}}; }
+
 private:
-  TorchModel &model;
-  rt::Executable *kernels;
-  OptimizerBackend backend;
+  std::vector<torch::Tensor> momentum; // one per leaf
 };
 
 /// AdamW (beta, beta2, decoupled wd), then any hard cap / normalize /
@@ -233,12 +256,8 @@ private:
 class AdamW : public Optimizer {
 public:
   AdamW(TorchModel &m, rt::Executable *k, OptimizerBackend b)
-      : model(m), kernels(k), backend(b) {
-    for (const torch::Tensor &t : model.leaves()) {
-      expAvg.push_back(torch::zeros_like(t.detach()));
-      expAvgSq.push_back(torch::zeros_like(t.detach()));
-    }
-  }
+      : Optimizer(m, k, b), expAvg(zerosPerLeaf()), expAvgSq(zerosPerLeaf()) {}
+
   void step(double lr) override {
     torch::NoGradGuard noGrad;
     const ModelSpec &s = model.spec;
@@ -253,46 +272,17 @@ public:
       w.mul_(1 - lr * s.wd);
       w.addcdiv_(expAvg[i], (expAvgSq[i] / c2).sqrt_().add_(1e-8), -lr / c1);
     }
-    applyConstraints(model, kernels, backend, 0, 0);
+    constrain(0, 0);
   }
-  std::vector<torch::Tensor> expAvg, expAvgSq;
-  int64_t count = 0;
+
+  StateLists state() override {
+    return {{"exp_avg", &expAvg}, {"exp_avg_sq", &expAvgSq}};
+  }
+  int64_t count = 0; // steps taken (bias correction; checkpointed)
 
 private:
-  TorchModel &model;
-  rt::Executable *kernels;
-  OptimizerBackend backend;
+  std::vector<torch::Tensor> expAvg, expAvgSq;
 };
-
-//===----------------------------------------------------------------------===//
-// Optimizer state files: per weight, by checkpoint name.
-//===----------------------------------------------------------------------===//
-
-/// (name suffix, per-leaf tensors) of an optimizer's state.
-std::vector<std::pair<std::string, std::vector<torch::Tensor> *>>
-stateLists(Optimizer &opt) {
-  if (auto *m = dynamic_cast<Muon *>(&opt))
-    return {{"momentum", &m->momentum}};
-  auto *a = static_cast<AdamW *>(&opt);
-  return {{"exp_avg", &a->expAvg}, {"exp_avg_sq", &a->expAvgSq}};
-}
-
-/// Leaf tensor of weight i (a member of a group, or embed/head).
-torch::Tensor weightOfLeafList(const TorchModel &model,
-                               std::vector<torch::Tensor> &perLeaf, size_t i) {
-  const WeightInfo &w = model.weights[i];
-  if (w.role == WeightInfo::embed)
-    return perLeaf.front();
-  if (w.role == WeightInfo::head)
-    return perLeaf.back();
-  for (size_t g = 0; g < model.groups.size(); ++g) {
-    const std::vector<size_t> &mem = model.groups[g].members;
-    auto it = std::find(mem.begin(), mem.end(), i);
-    if (it != mem.end())
-      return perLeaf[1 + g].select(0, it - mem.begin());
-  }
-  return {};
-}
 
 //===----------------------------------------------------------------------===//
 // The run
@@ -421,10 +411,10 @@ void Run::saveCheckpoint(int64_t step) {
   opt.metadata["lipt.optimizer"] = spec.optimizer;
   if (auto *a = dynamic_cast<AdamW *>(optimizer.get()))
     opt.metadata["lipt.adamw_count"] = std::to_string(a->count);
-  for (auto &[suffix, list] : stateLists(*optimizer))
+  for (auto &[suffix, list] : optimizer->state())
     for (size_t i = 0; i < model.weights.size(); ++i)
       opt.tensors.push_back({model.weights[i].name + "." + suffix,
-                             toHost(weightOfLeafList(model, *list, i))});
+                             toHost(model.weightIn(*list, i))});
   check(rt::writeSafetensors(path("optimizer.safetensors"), opt));
 
   rt::Safetensors file;
@@ -469,11 +459,11 @@ int64_t Run::resumeFrom() {
                      opts.dataPath);
   check(model.load(file, modelPath));
   torch::NoGradGuard noGrad;
-  for (auto &[suffix, list] : stateLists(*optimizer))
+  for (auto &[suffix, list] : optimizer->state())
     for (size_t i = 0; i < model.weights.size(); ++i) {
       std::string name = model.weights[i].name + "." + suffix;
       const rt::HostTensor *t = opt.find(name);
-      torch::Tensor dst = weightOfLeafList(model, *list, i);
+      torch::Tensor dst = model.weightIn(*list, i);
       rt::TensorType want{rt::DType::f32,
                           {dst.sizes().begin(), dst.sizes().end()}};
       if (!t || !(t->type == want))
