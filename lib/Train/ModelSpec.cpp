@@ -97,6 +97,43 @@ static json::Object constraintJson(const Constraint &c) {
   return json::Object{{"kind", c.kind}, {"sigma_max", c.sigmaMax}};
 }
 
+/// Every scalar field of the spec with its JSON key, listed once: the
+/// writer and the reader both walk this table (blocks and the schedule's
+/// steps are structured and handled beside it). `model` and `train` are
+/// called as fn(key, field) for the "model" and "train" objects.
+template <typename Spec, typename ModelFn, typename TrainFn>
+void forEachScalarField(Spec &s, ModelFn model, TrainFn train) {
+  model("vocab", s.vocab);
+  model("d", s.d);
+  model("heads", s.heads);
+  model("hidden", s.hidden);
+  model("causal", s.causal);
+  model("rope", s.rope);
+  model("softmax_scale", s.softmaxScale);
+  model("final_scale", s.finalScale);
+  model("layer_norm_eps", s.layerNormEps);
+  model("head_layer_norm", s.headLayerNorm);
+  train("optimizer", s.optimizer);
+  train("schedule", s.lrSchedule);
+  train("lr", s.lr);
+  train("beta", s.beta);
+  train("beta2", s.beta2);
+  train("wd", s.wd);
+  train("block_mass", s.blockMass);
+  train("embed_mass", s.embedMass);
+  train("max_inflation", s.maxInflation);
+  train("orthogonalize", s.orthogonalize);
+  train("orthogonalize_gain", s.orthogonalizeGain);
+  train("orthogonalize_frob_scale", s.orthogonalizeFrobScale);
+  train("steps", s.steps);
+  train("batch", s.batch);
+  train("seq_len", s.seqLen);
+  train("eval_interval", s.evalInterval);
+  train("eval_batches", s.evalBatches);
+  train("seed", s.seed);
+  train("data", s.data);
+}
+
 std::string toJson(const ModelSpec &s) {
   json::Array blocks;
   for (const BlockSpec &b : s.blocks)
@@ -107,38 +144,11 @@ std::string toJson(const ModelSpec &s) {
   json::Array steps;
   for (const lipt_runtime::PolyStep &p : s.orthogonalizeSteps)
     steps.push_back(json::Array{p.a, p.b, p.c});
-  json::Object model{{"vocab", s.vocab},
-                     {"d", s.d},
-                     {"heads", s.heads},
-                     {"hidden", s.hidden},
-                     {"layers", s.layers()},
-                     {"causal", s.causal},
-                     {"rope", s.rope},
-                     {"softmax_scale", s.softmaxScale},
-                     {"final_scale", s.finalScale},
-                     {"layer_norm_eps", s.layerNormEps},
-                     {"head_layer_norm", s.headLayerNorm},
-                     {"blocks", std::move(blocks)}};
-  json::Object train{{"optimizer", s.optimizer},
-                     {"schedule", s.lrSchedule},
-                     {"lr", s.lr},
-                     {"beta", s.beta},
-                     {"beta2", s.beta2},
-                     {"wd", s.wd},
-                     {"block_mass", s.blockMass},
-                     {"embed_mass", s.embedMass},
-                     {"max_inflation", s.maxInflation},
-                     {"orthogonalize", s.orthogonalize},
-                     {"orthogonalize_gain", s.orthogonalizeGain},
-                     {"orthogonalize_steps", std::move(steps)},
-                     {"orthogonalize_frob_scale", s.orthogonalizeFrobScale},
-                     {"steps", s.steps},
-                     {"batch", s.batch},
-                     {"seq_len", s.seqLen},
-                     {"eval_interval", s.evalInterval},
-                     {"eval_batches", s.evalBatches},
-                     {"seed", s.seed},
-                     {"data", s.data}};
+  json::Object model{{"layers", s.layers()}, {"blocks", std::move(blocks)}};
+  json::Object train{{"orthogonalize_steps", std::move(steps)}};
+  forEachScalarField(
+      s, [&](const char *key, const auto &v) { model[key] = v; },
+      [&](const char *key, const auto &v) { train[key] = v; });
   std::string out;
   llvm::raw_string_ostream os(out);
   os << json::Value(
@@ -200,16 +210,9 @@ Status fromJson(const std::string &text, ModelSpec &out) {
   const json::Object *model = top.object("model");
   const json::Object *train = top.object("train");
   FieldReader m(model, "model.", error), t(train, "train.", error);
-  m.read("vocab", s.vocab);
-  m.read("d", s.d);
-  m.read("heads", s.heads);
-  m.read("hidden", s.hidden);
-  m.read("causal", s.causal);
-  m.read("rope", s.rope);
-  m.read("softmax_scale", s.softmaxScale);
-  m.read("final_scale", s.finalScale);
-  m.read("layer_norm_eps", s.layerNormEps);
-  m.read("head_layer_norm", s.headLayerNorm);
+  forEachScalarField(
+      s, [&](const char *key, auto &v) { m.read(key, v); },
+      [&](const char *key, auto &v) { t.read(key, v); });
   const json::Array *blocks = model ? model->getArray("blocks") : nullptr;
   if (!blocks && error.empty())
     error = "field 'model.blocks' is missing or not an array";
@@ -228,18 +231,6 @@ Status fromJson(const std::string &text, ModelSpec &out) {
       s.blocks.push_back(b);
     }
   }
-  t.read("optimizer", s.optimizer);
-  t.read("schedule", s.lrSchedule);
-  t.read("lr", s.lr);
-  t.read("beta", s.beta);
-  t.read("beta2", s.beta2);
-  t.read("wd", s.wd);
-  t.read("block_mass", s.blockMass);
-  t.read("embed_mass", s.embedMass);
-  t.read("max_inflation", s.maxInflation);
-  t.read("orthogonalize", s.orthogonalize);
-  t.read("orthogonalize_gain", s.orthogonalizeGain);
-  t.read("orthogonalize_frob_scale", s.orthogonalizeFrobScale);
   if (const json::Array *steps =
           train ? train->getArray("orthogonalize_steps") : nullptr) {
     for (const json::Value &v : *steps) {
@@ -256,13 +247,6 @@ Status fromJson(const std::string &text, ModelSpec &out) {
   } else if (error.empty()) {
     error = "field 'train.orthogonalize_steps' is missing";
   }
-  t.read("steps", s.steps);
-  t.read("batch", s.batch);
-  t.read("seq_len", s.seqLen);
-  t.read("eval_interval", s.evalInterval);
-  t.read("eval_batches", s.evalBatches);
-  t.read("seed", s.seed);
-  t.read("data", s.data);
   if (error.empty() && (s.vocab < 1 || s.d < 1 || s.heads < 1 ||
                         s.d % s.heads != 0 || s.hidden < 1))
     error = "model dimensions are inconsistent (vocab, d, heads, hidden)";
