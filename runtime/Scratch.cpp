@@ -95,6 +95,9 @@ public:
         task(i);
       return;
     }
+    // One job at a time: callers on several threads (two executables, say)
+    // queue here rather than overwrite each other's job.
+    std::lock_guard<std::mutex> oneJob(jobMutex);
     std::unique_lock<std::mutex> lock(mutex);
     job = &task;
     jobCount = count;
@@ -134,7 +137,7 @@ private:
 
   int threads;
   std::vector<std::thread> workers;
-  std::mutex mutex;
+  std::mutex jobMutex, mutex;
   std::condition_variable wake, done;
   const std::function<void(int64_t)> *job = nullptr;
   int64_t jobCount = 0, next = 0, unfinished = 0;

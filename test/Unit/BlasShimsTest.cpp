@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <thread>
 #include <vector>
 
 using lipt_runtime::MemRef3;
@@ -140,6 +141,23 @@ TEST(ComputePool, RunsEveryTaskOnceAcrossRepeatedJobs) {
     for (int64_t i = 0; i < count; ++i)
       ASSERT_EQ(hits[i].load(), 1) << "task " << i << " of " << count;
   }
+}
+
+TEST(ComputePool, CallersOnSeveralThreadsEachGetTheirWholeJob) {
+  std::vector<std::atomic<int>> hits(4 * 500);
+  for (auto &h : hits)
+    h = 0;
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 4; ++c)
+    callers.emplace_back([&, c] {
+      for (int round = 0; round < 5; ++round)
+        lipt_runtime::parallelFor(
+            100, [&](int64_t i) { ++hits[c * 500 + round * 100 + i]; });
+    });
+  for (std::thread &t : callers)
+    t.join();
+  for (size_t i = 0; i < hits.size(); ++i)
+    ASSERT_EQ(hits[i].load(), 1) << "slot " << i;
 }
 
 } // namespace
