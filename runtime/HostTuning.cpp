@@ -52,14 +52,21 @@ std::vector<EnvSetting> lipt_runtime::missingHostSettings() {
 }
 
 void lipt_runtime::tuneHostOrReexec(char **argv, const char *toolName) {
-  if (std::getenv("LIPT_NO_HOST_TUNING") || std::getenv("LIPT_HOST_TUNED"))
+  if (std::getenv("LIPT_NO_HOST_TUNING"))
+    return;
+  // execv keeps the pid: a marker holding ours means this is the second run
+  // (never loop, even if a setting did not take). A marker inherited from
+  // another tuned process holds its pid, and this process still tunes.
+  std::string self = std::to_string(getpid());
+  const char *marker = std::getenv("LIPT_HOST_TUNED");
+  if (marker && self == marker)
     return;
   std::vector<EnvSetting> settings = missingHostSettings();
   if (settings.empty())
     return;
   for (const EnvSetting &s : settings)
     setenv(s.name.c_str(), s.value.c_str(), /*overwrite=*/0);
-  setenv("LIPT_HOST_TUNED", "1", 1);
+  setenv("LIPT_HOST_TUNED", self.c_str(), 1);
   execv("/proc/self/exe", argv);
   // Still this process: run untuned rather than not at all.
   std::fprintf(stderr,

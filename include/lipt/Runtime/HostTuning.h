@@ -41,9 +41,10 @@ std::string recommendedBlasCore();
 std::vector<EnvSetting> missingHostSettings();
 
 /// Sets missingHostSettings() and re-executes /proc/self/exe with the same
-/// arguments, at most once (LIPT_HOST_TUNED marks the second run). Returns
-/// normally when nothing is missing, when LIPT_NO_HOST_TUNING is set, or when
-/// re-executing failed (after a warning on stderr). Call first in main().
+/// arguments, at most once (LIPT_HOST_TUNED=<pid> marks the second run).
+/// Returns normally when nothing is missing, when LIPT_NO_HOST_TUNING is set,
+/// or when re-executing failed (after a warning on stderr). Call first in
+/// main().
 void tuneHostOrReexec(char **argv, const char *toolName);
 
 } // namespace lipt_runtime
