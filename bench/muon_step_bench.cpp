@@ -5,11 +5,18 @@
 // constraint") over
 //   - the weights of the paper's Shakespeare model: 12 x 256x256,
 //     3 x 1024x256, 3 x 256x1024, head 65x256 (blocks mass 16, head 1);
+//   - the main job's block weights (d 128: 8 x 128x128, 2 x 512x128,
+//     2 x 128x512);
 //   - one 4096x1024 matrix;
 // compiled by lipt (lipt.muon_step on each same-shape batch, run through the
 // CPU executable on the tensors' own memory) and as the same algorithm in
 // eager LibTorch (one matrix at a time, as frameworks run it). Both run in
 // this process on the same threads; the results are cross-checked.
+//
+//   lipt-bench-muon-step [--untuned] [ITERS]
+//   LIPT_BENCH_JSON=PATH       also write the figures as JSON
+//   LIPT_BENCH_PROFILE=SIDE    time one side alone (compiled | eager)
+//   LIPT_BENCH_THREADS=N       threads (default 2)
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +27,10 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <chrono>
@@ -153,6 +164,9 @@ struct Tensors {
   torch::Tensor w, g, m;
 };
 
+/// Every suite's figures, for --json (LIPT_BENCH_JSON=PATH).
+llvm::json::Array suitesJson;
+
 int run(const char *title, const std::vector<Group> &groups, int iters,
         double peak) {
   mlir::DialectRegistry registry;
@@ -249,6 +263,7 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
   std::printf("  speed-up         %9.2fx    (max relative difference of the "
               "weights: %.2g)\n",
               tEager / tCompiled, maxRel);
+  llvm::json::Array groupsJson;
   if (groups.size() > 1) {
     // Where the time goes: each group alone, compiled vs eager.
     for (size_t i = 0; i < groups.size(); ++i) {
@@ -263,9 +278,46 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
                   groups[i].name.c_str(), (long long)groups[i].count,
                   (long long)groups[i].rows, (long long)groups[i].cols, e, c,
                   e / c);
+      groupsJson.push_back(llvm::json::Object{{"name", groups[i].name},
+                                              {"count", groups[i].count},
+                                              {"rows", groups[i].rows},
+                                              {"cols", groups[i].cols},
+                                              {"eager_ms", e},
+                                              {"compiled_ms", c}});
     }
   }
+  suitesJson.push_back(llvm::json::Object{{"title", title},
+                                          {"nominal_gflop", flops / 1e9},
+                                          {"eager_ms", tEager},
+                                          {"compiled_ms", tCompiled},
+                                          {"speedup", tEager / tCompiled},
+                                          {"max_relative_difference", maxRel},
+                                          {"groups", std::move(groupsJson)}});
   return 0;
+}
+
+/// Writes the figures as JSON to `path` (other tools read them: dashboards,
+/// regression checks). Returns false, with a message, on failure.
+bool writeJson(const std::string &path, int threads, double peak,
+               bool untuned) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec) {
+    std::fprintf(stderr, "lipt-bench-muon-step: %s: %s\n", path.c_str(),
+                 ec.message().c_str());
+    return false;
+  }
+  const char *omp = std::getenv("OMP_WAIT_POLICY");
+  llvm::json::Object host{{"blas_core", rt::blasCoreName()},
+                          {"omp_wait_policy", omp ? omp : ""},
+                          {"tuned", !untuned},
+                          {"threads", threads},
+                          {"sgemm_peak_gflops", peak}};
+  out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                    {"host", std::move(host)},
+                                    {"suites", std::move(suitesJson)}}))
+      << "\n";
+  return true;
 }
 
 } // namespace
@@ -315,6 +367,9 @@ int main(int argc, char **argv) {
                    mainJob, iters, peak))
     return rc;
   std::printf("\n");
-  return run("One 4096x1024 matrix", {{"large", 1, 4096, 1024, 16.0}},
-             std::max(3, iters / 3), peak);
+  if (int rc = run("One 4096x1024 matrix", {{"large", 1, 4096, 1024, 16.0}},
+                   std::max(3, iters / 3), peak))
+    return rc;
+  const char *json = std::getenv("LIPT_BENCH_JSON");
+  return json && !writeJson(json, threads, peak, untuned) ? 1 : 0;
 }
