@@ -182,6 +182,10 @@ public:
   virtual void step(double lr) = 0;
   /// The state to checkpoint, per leaf.
   virtual StateLists state() = 0;
+  /// Scalar state to checkpoint (as optimizer.safetensors metadata), by key.
+  virtual std::vector<std::pair<std::string, int64_t *>> counters() {
+    return {};
+  }
 
 protected:
   /// The constraints of the block weights, after the update (which has
@@ -278,10 +282,13 @@ public:
   StateLists state() override {
     return {{"exp_avg", &expAvg}, {"exp_avg_sq", &expAvgSq}};
   }
-  int64_t count = 0; // steps taken (bias correction; checkpointed)
+  std::vector<std::pair<std::string, int64_t *>> counters() override {
+    return {{"lipt.adamw_count", &count}};
+  }
 
 private:
   std::vector<torch::Tensor> expAvg, expAvgSq;
+  int64_t count = 0; // steps taken (bias correction)
 };
 
 //===----------------------------------------------------------------------===//
@@ -413,8 +420,8 @@ void Run::saveCheckpoint(int64_t step) {
   rt::Safetensors opt;
   opt.metadata = meta;
   opt.metadata["lipt.optimizer"] = spec.optimizer;
-  if (auto *a = dynamic_cast<AdamW *>(optimizer.get()))
-    opt.metadata["lipt.adamw_count"] = std::to_string(a->count);
+  for (auto &[key, value] : optimizer->counters())
+    opt.metadata[key] = std::to_string(*value);
   for (auto &[suffix, list] : optimizer->state())
     for (size_t i = 0; i < model.weights.size(); ++i)
       opt.tensors.push_back({model.weights[i].name + "." + suffix,
@@ -476,8 +483,8 @@ int64_t Run::resumeFrom() {
                          ", expected " + want.str());
       dst.copy_(fromHost(*t));
     }
-  if (auto *a = dynamic_cast<AdamW *>(optimizer.get()))
-    a->count = std::stoll(metaOf(opt, "lipt.adamw_count", optPath));
+  for (auto &[key, value] : optimizer->counters())
+    *value = std::stoll(metaOf(opt, key, optPath));
   json::Value hist =
       parseJsonOr(metaOf(file, "lipt.history", modelPath), json::Array{});
   if (const json::Array *arr = hist.getAsArray())
