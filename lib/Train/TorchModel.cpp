@@ -27,12 +27,7 @@ TorchModel::TorchModel(const ModelSpec &s)
 }
 
 torch::Tensor TorchModel::weight(size_t i) const {
-  if (weights[i].role == WeightInfo::embed)
-    return embed;
-  if (weights[i].role == WeightInfo::head)
-    return head;
-  auto [g, j] = location[i];
-  return groupTensors[g].select(0, j);
+  return weightIn(leaves(), i);
 }
 
 torch::Tensor TorchModel::weightIn(const std::vector<torch::Tensor> &perLeaf,
