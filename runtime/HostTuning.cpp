@@ -68,9 +68,13 @@ void lipt_runtime::tuneHostOrReexec(char **argv, const char *toolName) {
     setenv(s.name.c_str(), s.value.c_str(), /*overwrite=*/0);
   setenv("LIPT_HOST_TUNED", self.c_str(), 1);
   execv("/proc/self/exe", argv);
-  // Still this process: run untuned rather than not at all.
+  // Still this process: run untuned rather than not at all, and say what
+  // that costs.
   std::fprintf(stderr,
                "%s: warning: could not re-execute with tuned BLAS/OpenMP "
-               "settings (%s); continuing untuned\n",
+               "settings (%s); continuing untuned:\n",
                toolName, std::strerror(errno));
+  for (const EnvSetting &s : settings)
+    std::fprintf(stderr, "  %s=%s not in effect: %s\n", s.name.c_str(),
+                 s.value.c_str(), s.reason.c_str());
 }

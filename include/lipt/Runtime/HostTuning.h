@@ -1,5 +1,4 @@
-//===- HostTuning.h - process settings that BLAS and OpenMP need -*- C++
-//-*-===//
+//===- HostTuning.h - settings BLAS and OpenMP need ------------*- C++ -*-===//
 //
 // Two settings decide how fast lipt's tools run on a CPU, and both are read
 // from the environment when the libraries load, before main():
