@@ -285,8 +285,8 @@ FailureOr<ModelSpec> mlir::lipt::importModel(ModuleOp module) {
         if (c.kind != "soft_cap")
           continue;
         double k = ::lipt_runtime::softCapCouplingK(
-            c.sigmaMax, spec.lr * spec.blockMass * spec.orthogonalizeGain,
-            spec.wd * spec.lr * spec.blockMass);
+            c.sigmaMax, spec.blockUpdateNorm(spec.lr),
+            spec.blockDecay(spec.lr));
         if (!::lipt_runtime::softCapCouplingAlpha(k))
           return fn.emitError()
                  << "lr " << spec.lr << " x block_mass " << spec.blockMass

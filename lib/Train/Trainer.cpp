@@ -243,10 +243,10 @@ public:
         dir = eagerMsign(s, momentum[i]);
       }
       double c = std::sqrt(double(info.rows) / double(info.cols));
-      w.mul_(1 - s.wd * lr * s.blockMass).add_(dir, -lr * s.blockMass * c);
+      w.mul_(1 - s.blockDecay(lr)).add_(dir, -lr * s.blockMass * c);
     }
     // The update has RMS->RMS norm <= lr * mass * the schedule's gain.
-    constrain(lr * s.blockMass * s.orthogonalizeGain, s.wd * lr * s.blockMass);
+    constrain(s.blockUpdateNorm(lr), s.blockDecay(lr));
   }
 
   StateLists state() override { return {{"momentum", &momentum}}; }

@@ -60,6 +60,15 @@ struct ModelSpec {
   std::string data;
 
   int64_t layers() const { return int64_t(blocks.size()); }
+  /// A Muon step at `lr` on a block weight: the update's RMS->RMS norm
+  /// bound (lr x block_mass x the schedule's gain) and the decoupled decay
+  /// factor (wd x lr x block_mass), as the soft cap's coupling takes them.
+  /// The importer checks them at the peak lr; the optimizer uses them at
+  /// every step.
+  double blockUpdateNorm(double atLr) const {
+    return atLr * blockMass * orthogonalizeGain;
+  }
+  double blockDecay(double atLr) const { return wd * atLr * blockMass; }
   /// N of the convex residuals: two branches per layer.
   int64_t branches() const { return 2 * layers(); }
   bool hasLayerNorm() const;
