@@ -103,11 +103,10 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
                "as 1/sqrt(eps): no useful bound is certified";
     return c;
   }
-  auto exactNorm = [&](size_t i) { return exact[i]; };
-  c.soundA = rt::lipschitzBound(transformerNorms(model, exactNorm),
-                                rt::BoundVariant::sound);
-  c.referenceA = rt::lipschitzBound(transformerNorms(model, exactNorm),
-                                    rt::BoundVariant::reference);
+  rt::TransformerNorms norms =
+      transformerNorms(model, [&](size_t i) { return exact[i]; });
+  c.soundA = rt::lipschitzBound(norms, rt::BoundVariant::sound);
+  c.referenceA = rt::lipschitzBound(norms, rt::BoundVariant::reference);
   // (b): the caps. Muon projects head rows to RMS <= 1, so
   // ||W_head||_rr <= sqrt(d / vocab) ||W||_F <= d.
   bool capped = true;
