@@ -17,8 +17,10 @@ namespace {
 struct LiptLowerToLinalgPass
     : mlir::lipt::impl::LiptLowerToLinalgPassBase<LiptLowerToLinalgPass> {
   void runOnOperation() override {
+    // Ops of unregistered dialects (generic-form StableHLO, torch) have no
+    // Dialect object: getDialect() is null for them.
     auto isLipt = [](Operation *op) {
-      return isa<LiptDialect>(op->getDialect());
+      return isa_and_nonnull<LiptDialect>(op->getDialect());
     };
     if (failed(checkStaticShapes(getOperation(), isLipt)))
       return signalPassFailure();

@@ -124,4 +124,51 @@ def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def LiptImportCustomCallsPass : Pass<"lipt-import-custom-calls"> {
+  let summary = "Turn stablehlo/mhlo custom calls and torch.operator calls "
+                "to lipt.<op> into lipt ops";
+  let description = [{
+    Matched by op name, so neither StableHLO nor torch-mlir must be
+    registered: generic-form IR parses with --allow-unregistered-dialect.
+    Both custom-call conventions are read: typed FFI (api_version = 4,
+    attributes in the `backend_config` dictionary) and a JAX export
+    (api_version = 1, `backend_config = ""`, attributes in
+    `mhlo.backend_config`). Attribute values may be floats or integers of
+    any width, booleans, and strings for enums and named schedules.
+    torch.operator "torch.lipt.<op>" (FX importer) or "lipt.<op>"
+    (TorchScript) maps its operands by the op's PyTorch schema
+    (lipt/Torch/OpSchemas.h) and is bridged with torch_c casts. Calls to
+    other targets, and every other op, are left exactly as they were.
+
+    ```mlir
+    %0 = "stablehlo.custom_call"(%w) <{api_version = 4 : i32,
+        backend_config = {alpha = 1.0e-01 : f32},
+        call_target_name = "lipt.spectral_soft_cap"}>
+        : (tensor<16x8xf32>) -> tensor<16x8xf32>
+    // becomes
+    %0 = lipt.spectral_soft_cap %w {alpha = 0.1} : tensor<16x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::lipt::LiptDialect"];
+}
+
+def LiptExportCustomCallsPass : Pass<"lipt-export-custom-calls"> {
+  let summary = "Turn lipt ops into generic-form stablehlo.custom_call "
+                "(typed FFI)";
+  let description = [{
+    The reverse of --lipt-import-custom-calls, for handing a lipt graph back
+    to an XLA-style host. Enums and named schedules become strings; import
+    after export is the identity.
+
+    ```mlir
+    %0 = lipt.orthogonalize %g {schedule = #lipt.schedule<"muon5">} : tensor<8x32xf32>
+    // becomes
+    %0 = "stablehlo.custom_call"(%g) <{api_version = 4 : i32,
+        backend_config = {schedule = "muon5"},
+        call_target_name = "lipt.orthogonalize", has_side_effect = false}>
+        : (tensor<8x32xf32>) -> tensor<8x32xf32>
+    ```
+  }];
+}
+
 #endif // LIPT_PASSES_TD

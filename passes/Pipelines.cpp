@@ -18,8 +18,45 @@
 
 using namespace mlir;
 
+namespace {
+/// Code generation cannot compile ops of a dialect nobody registered (a
+/// StableHLO op that is not a lipt call, say). Without this check they would
+/// reach bufferization, which only says "op was not bufferized".
+struct CheckNoUnregisteredOpsPass
+    : PassWrapper<CheckNoUnregisteredOpsPass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckNoUnregisteredOpsPass)
+  StringRef getArgument() const final { return "lipt-check-no-unregistered-ops"; }
+  void runOnOperation() override {
+    WalkResult result = getOperation()->walk([](Operation *op) {
+      if (op->isRegistered())
+        return WalkResult::advance();
+      op->emitError() << "lipt's CPU pipeline cannot compile '"
+                      << op->getName()
+                      << "' (its dialect is not registered); lower it to "
+                         "linalg first, or use lipt-import-and-lower and "
+                         "leave it to the host";
+      return WalkResult::interrupt();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::lipt::buildLiptImportAndLowerPipeline(OpPassManager &pm) {
+  // Calls to lipt.<op> written by JAX/XLA or torch-mlir -> lipt ops.
+  pm.addPass(createLiptImportCustomCallsPass());
+  // lipt ops -> linalg/tensor/arith/math; everything else stays as it was.
+  pm.addPass(createLiptLowerToLinalgPass());
+}
+
 void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
                                       const LiptCpuPipelineOptions &options) {
+  // Calls to lipt.<op> from other frameworks become lipt ops, so a module
+  // exported from JAX or torch-mlir compiles and runs as it is.
+  pm.addPass(createLiptImportCustomCallsPass());
+  // A clear error for what no lipt pass can compile.
+  pm.addPass(std::make_unique<CheckNoUnregisteredOpsPass>());
   // One op (one set of calls) per group of same-shape weights.
   if (options.batch)
     pm.addPass(createLiptBatchSameShapePass());
@@ -64,6 +101,11 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
 }
 
 void mlir::lipt::registerLiptPipelines() {
+  PassPipelineRegistration<>(
+      "lipt-import-and-lower",
+      "Import lipt custom calls, then lower lipt ops to linalg/tensor/arith/"
+      "math (for hosts that consume linalg, e.g. IREE's input pipeline)",
+      buildLiptImportAndLowerPipeline);
   PassPipelineRegistration<LiptCpuPipelineOptions>(
       "lipt-cpu-pipeline",
       "Lower lipt to the LLVM dialect for CPU execution (mlir-runner, "

@@ -55,6 +55,10 @@ struct LiptCpuPipelineOptions
 /// the ExecutionEngine. Registered as `lipt-cpu-pipeline`.
 void buildLiptCpuPipeline(OpPassManager &pm,
                           const LiptCpuPipelineOptions &options = {});
+/// --lipt-import-custom-calls then --lipt-lower-to-linalg: lipt calls in,
+/// linalg/tensor/arith/math out, foreign ops untouched. Registered as
+/// `lipt-import-and-lower`.
+void buildLiptImportAndLowerPipeline(OpPassManager &pm);
 void registerLiptPipelines();
 
 #define GEN_PASS_REGISTRATION
