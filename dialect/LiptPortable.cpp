@@ -150,7 +150,8 @@ SmallVector<Attribute> candidates(Attribute value) {
     // Attribute text, e.g. an explicit "#lipt.schedule<[[...]]>"; a string
     // that does not parse is simply not a candidate.
     if (s.getValue().starts_with("#lipt.")) {
-      ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+      ScopedDiagnosticHandler quiet(ctx,
+                                    [](Diagnostic &) { return success(); });
       if (Attribute parsed = parseAttribute(s.getValue(), ctx))
         out.push_back(parsed);
     }
@@ -183,11 +184,9 @@ FailureOr<Attribute> mlir::lipt::fromPortableAttr(RegisteredOperationName op,
   if (it == known.end()) {
     std::string list;
     llvm::raw_string_ostream os(list);
-    llvm::interleaveComma(known, os,
-                          [&](StringAttr n) { os << n.getValue(); });
-    return emitError(loc) << "'" << op.getStringRef()
-                          << "' has no attribute '" << name
-                          << "' (it takes: " << list << ")";
+    llvm::interleaveComma(known, os, [&](StringAttr n) { os << n.getValue(); });
+    return emitError(loc) << "'" << op.getStringRef() << "' has no attribute '"
+                          << name << "' (it takes: " << list << ")";
   }
   for (Attribute candidate : candidates(value))
     if (accepts(op, *it, candidate))

@@ -6,11 +6,18 @@
 
 #include "mlir/IR/DialectRegistry.h"
 
+#include <mutex>
+
 void mlir::lipt::registerLiptDialects(DialectRegistry &registry) {
   registry.insert<LiptDialect>();
 }
 
 void mlir::lipt::registerLiptPassesAndPipelines() {
-  registerLiptPasses();
-  registerLiptPipelines();
+  // MLIR aborts on a pipeline registered twice; hosts may reach this through
+  // the C API, the dialect plugin and the pass plugin in one process.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerLiptPasses();
+    registerLiptPipelines();
+  });
 }

@@ -30,8 +30,8 @@ namespace {
 /// An attribute of `op` from its properties (`<{...}>`, where generic-form
 /// StableHLO keeps its inherent attributes) or its attribute dictionary.
 Attribute lookupAttr(Operation *op, StringRef name) {
-  if (auto props = dyn_cast_or_null<DictionaryAttr>(
-          op->getPropertiesAsAttribute()))
+  if (auto props =
+          dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute()))
     if (Attribute a = props.get(name))
       return a;
   return op->getAttr(name);
@@ -64,7 +64,8 @@ LogicalResult checkLayouts(Operation *op, StringRef name, TypeRange types) {
     if (!isRowMajor(layout, rank))
       return op->emitError()
              << "lipt computes on row-major (dense, minor-to-major [rank-1, "
-                "..., 0]) tensors; " << name << "[" << i << "] is " << layout;
+                "..., 0]) tensors; "
+             << name << "[" << i << "] is " << layout;
   }
   return success();
 }
@@ -105,19 +106,22 @@ bool isCustomCallField(StringRef name) {
 
 /// stablehlo.custom_call / mhlo.custom_call @lipt.<op> -> lipt.<op>.
 LogicalResult importHloCall(Operation *op) {
-  auto target = dyn_cast_or_null<StringAttr>(lookupAttr(op, "call_target_name"));
+  auto target =
+      dyn_cast_or_null<StringAttr>(lookupAttr(op, "call_target_name"));
   if (!target || !target.getValue().starts_with("lipt."))
     return success(); // another framework's call: not ours
-  if (auto effect = dyn_cast_or_null<BoolAttr>(lookupAttr(op, "has_side_effect"));
+  if (auto effect =
+          dyn_cast_or_null<BoolAttr>(lookupAttr(op, "has_side_effect"));
       effect && effect.getValue())
     return op->emitError() << "'" << target.getValue()
                            << "' is pure; a call with has_side_effect = true "
                               "cannot become it";
-  for (StringRef unsupported : {"output_operand_aliases", "called_computations"})
+  for (StringRef unsupported :
+       {"output_operand_aliases", "called_computations"})
     if (auto list = dyn_cast_or_null<ArrayAttr>(lookupAttr(op, unsupported));
         list && !list.empty())
-      return op->emitError() << "'" << unsupported
-                             << "' is not supported on a lipt call";
+      return op->emitError()
+             << "'" << unsupported << "' is not supported on a lipt call";
   if (failed(checkLayouts(op, "operand_layouts", op->getOperandTypes())) ||
       failed(checkLayouts(op, "result_layouts", op->getResultTypes())))
     return failure();
@@ -125,10 +129,9 @@ LogicalResult importHloCall(Operation *op) {
   if (failed(config))
     return failure();
   OpBuilder b(op);
-  FailureOr<Operation *> lipt =
-      createLiptOpFromPortable(b, op->getLoc(), target.getValue(),
-                               op->getOperands(), op->getResultTypes(),
-                               config->getValue());
+  FailureOr<Operation *> lipt = createLiptOpFromPortable(
+      b, op->getLoc(), target.getValue(), op->getOperands(),
+      op->getResultTypes(), config->getValue());
   if (failed(lipt))
     return failure();
   for (const NamedAttribute &attr : op->getDiscardableAttrs())
@@ -230,8 +233,9 @@ Value castTensor(OpBuilder &b, Location loc, StringRef opName, Value v,
   if (v.getType() == to)
     return v;
   Operation *def = v.getDefiningOp();
-  if (def && def->getName().getStringRef() ==
-                 (opName == kToBuiltin ? kFromBuiltin : kToBuiltin) &&
+  if (def &&
+      def->getName().getStringRef() ==
+          (opName == kToBuiltin ? kFromBuiltin : kToBuiltin) &&
       def->getNumOperands() == 1 && def->getOperand(0).getType() == to)
     return def->getOperand(0);
   OperationState state(loc, opName);
@@ -300,8 +304,7 @@ LogicalResult importTorchOperator(Operation *op) {
   // defaults out, which then come from the schema.
   size_t required = llvm::count_if(
       *args, [](const SchemaArg &a) { return a.defaultValue.empty(); });
-  if (op->getNumOperands() < required || op->getNumOperands() > args->size())
-  {
+  if (op->getNumOperands() < required || op->getNumOperands() > args->size()) {
     InFlightDiagnostic diag = op->emitError()
                               << "'" << name.getValue() << "' takes ";
     if (required != args->size())
@@ -312,8 +315,9 @@ LogicalResult importTorchOperator(Operation *op) {
   Location loc = op->getLoc();
   SmallVector<Value> operands;
   SmallVector<NamedAttribute> attrs;
-  for (auto [arg, value] : llvm::zip_first(
-           ArrayRef(*args).take_front(op->getNumOperands()), op->getOperands())) {
+  for (auto [arg, value] :
+       llvm::zip_first(ArrayRef(*args).take_front(op->getNumOperands()),
+                       op->getOperands())) {
     if (arg.isTensor()) {
       RankedTensorType type = builtinTensorType(value.getType());
       if (!type)

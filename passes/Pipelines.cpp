@@ -25,13 +25,14 @@ namespace {
 struct CheckNoUnregisteredOpsPass
     : PassWrapper<CheckNoUnregisteredOpsPass, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckNoUnregisteredOpsPass)
-  StringRef getArgument() const final { return "lipt-check-no-unregistered-ops"; }
+  StringRef getArgument() const final {
+    return "lipt-check-no-unregistered-ops";
+  }
   void runOnOperation() override {
     WalkResult result = getOperation()->walk([](Operation *op) {
       if (op->isRegistered())
         return WalkResult::advance();
-      op->emitError() << "lipt's CPU pipeline cannot compile '"
-                      << op->getName()
+      op->emitError() << "lipt's CPU pipeline cannot compile '" << op->getName()
                       << "' (its dialect is not registered); lower it to "
                          "linalg first, or use lipt-import-and-lower and "
                          "leave it to the host";

@@ -13,7 +13,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
-config.excludes = ["lit.cfg.py", "lipt_case.py", "lipt_run_check.py",
+config.excludes = ["lit.cfg.py", "lipt-capi-test.c", "lipt_case.py", "lipt_run_check.py",
                    "check_training.py", "Inputs",
                    "CMakeLists.txt"]
 
@@ -33,6 +33,7 @@ config.substitutions += [
     ("%lipt_case", config.python_with_numpy + " " +
      os.path.join(config.test_source_root, "Execution", "lipt_case.py")),
     ("%lipt_plugin", os.path.join(config.lipt_lib_dir, "LiptPlugin.so")),
+    ("%lipt_capi", os.path.join(config.lipt_lib_dir, "libLiptCAPI.so")),
     # The stock tool, by absolute path: the plugin test must not pick up
     # anything of ours.
     ("%stock_mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
@@ -40,6 +41,7 @@ config.substitutions += [
      "-shared-libs=" + runner_libs),
 ]
 
-llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "mlir-runner"],
+llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "lipt-capi-test",
+                                    "mlir-runner"],
                                    [config.lipt_tools_dir,
                                     config.llvm_tools_dir])

@@ -9,7 +9,8 @@ namespace lipt {
 
 /// Adds the lipt dialect to `registry`.
 void registerLiptDialects(DialectRegistry &registry);
-/// Registers every lipt pass and pipeline with the global pass registry.
+/// Registers every lipt pass and pipeline with the global pass registry,
+/// once per copy of lipt in the process (later calls do nothing).
 void registerLiptPassesAndPipelines();
 
 } // namespace lipt

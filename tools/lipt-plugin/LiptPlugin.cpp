@@ -2,8 +2,9 @@
 //
 // The dialect plugin also registers the passes: hosts that only pass
 // --load-dialect-plugin can then run --pass-pipeline='builtin.module(
-// lipt-lower-to-linalg)'. Registering twice (both plugin entry points loaded)
-// is guarded.
+// lipt-lower-to-linalg)'. The code itself lives in libLiptCAPI.so, so a
+// process that loads this plugin and uses lipt's C API holds one lipt, and
+// registration (guarded there) happens once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,27 +16,17 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Compiler.h"
 
-namespace {
-void registerPassesOnce() {
-  static bool done = [] {
-    mlir::lipt::registerLiptPassesAndPipelines();
-    return true;
-  }();
-  (void)done;
-}
-} // namespace
-
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Lipt", LLVM_VERSION_STRING,
           [](mlir::DialectRegistry *registry) {
             mlir::lipt::registerLiptDialects(*registry);
-            registerPassesOnce();
+            mlir::lipt::registerLiptPassesAndPipelines();
           }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "LiptPasses", LLVM_VERSION_STRING,
-          []() { registerPassesOnce(); }};
+          []() { mlir::lipt::registerLiptPassesAndPipelines(); }};
 }
