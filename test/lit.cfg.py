@@ -8,7 +8,7 @@ from lit.llvm import llvm_config
 
 config.name = "LIPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
@@ -29,6 +29,7 @@ runner_libs = ",".join(
     [os.path.join(config.lipt_lib_dir, "liblipt_blas_shims.so")])
 config.substitutions += [
     ("%lipt_src_root", config.lipt_src_root),
+    ("%lipt_build_dir", config.lipt_obj_root),
     ("%python", config.python_with_numpy),
     ("%lipt_case", config.python_with_numpy + " " +
      os.path.join(config.test_source_root, "Execution", "lipt_case.py")),

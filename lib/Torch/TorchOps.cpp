@@ -1,0 +1,356 @@
+//===- TorchOps.cpp - torch.ops.lipt.* on lipt's compiled CPU code --------===//
+//
+// The PyTorch operator library (liblipt_torch.so, loaded with
+// torch.ops.load_library). Every operator of lipt/Torch/OpSchemas.h is one
+// boxed kernel: the schema's Tensor arguments become the lipt op's operands
+// and its scalars, by name, the op's attributes (through the same portable
+// mapping the custom-call importer uses). The op is built with OpBuilder,
+// compiled by the CPU backend once per (op, attributes, shapes, dtype), and
+// run on the tensors' own memory. Errors become Python RuntimeErrors naming
+// the argument; nothing throws through MLIR frames.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lipt/Dialect/LiptPortable.h"
+#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Runtime/HostTuning.h"
+#include "lipt/Torch/OpSchemas.h"
+#include "lipt/Torch/TorchAdapter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <torch/library.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <variant>
+
+namespace rt = lipt_runtime;
+using namespace mlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Compiling one kernel
+//===----------------------------------------------------------------------===//
+
+/// A scalar argument as the schema passed it; monostate for None.
+using Scalar = std::variant<std::monostate, double, int64_t, bool, std::string>;
+
+Attribute toAttr(Builder &b, const Scalar &s) {
+  if (auto *d = std::get_if<double>(&s))
+    return b.getF64FloatAttr(*d);
+  if (auto *i = std::get_if<int64_t>(&s))
+    return b.getI64IntegerAttr(*i);
+  if (auto *v = std::get_if<bool>(&s))
+    return b.getBoolAttr(*v);
+  if (auto *str = std::get_if<std::string>(&s))
+    return b.getStringAttr(*str);
+  return {};
+}
+
+Type elementType(MLIRContext *ctx, rt::DType t) {
+  switch (t) {
+  case rt::DType::f64:
+    return Float64Type::get(ctx);
+  case rt::DType::f16:
+    return Float16Type::get(ctx);
+  case rt::DType::bf16:
+    return BFloat16Type::get(ctx);
+  case rt::DType::f32:
+    break;
+  }
+  return Float32Type::get(ctx);
+}
+
+struct KernelRequest {
+  std::string liptOp; // "spectral_soft_cap"
+  std::vector<std::pair<std::string, Scalar>> attrs;
+  std::vector<rt::TensorType> inputs;
+  unsigned numResults; // each of the first input's type
+
+  std::string key() const {
+    std::string k = liptOp;
+    for (const auto &[name, value] : attrs) {
+      k += ";" + name + "=";
+      std::visit(
+          [&](const auto &v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>)
+              k += "None";
+            else if constexpr (std::is_same_v<T, std::string>)
+              k += "'" + v + "'";
+            else if constexpr (std::is_same_v<T, double>) {
+              char buf[32];
+              std::snprintf(buf, sizeof buf, "%.17g", v);
+              k += buf;
+            } else
+              k += std::to_string(v);
+          },
+          value);
+    }
+    for (const rt::TensorType &t : inputs)
+      k += ";" + t.str();
+    return k;
+  }
+};
+
+/// Compiled kernels by request key, and the context they were built in.
+class KernelCache {
+public:
+  KernelCache() { ctx.loadAllAvailableDialects(); }
+
+  /// The kernel for `req`, compiled on first use; an error message names
+  /// what the op rejected.
+  rt::Executable *get(const KernelRequest &req, std::string &error) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string key = req.key();
+    auto it = kernels.find(key);
+    if (it != kernels.end())
+      return it->second.get();
+    std::unique_ptr<rt::Executable> exe = compile(req, error);
+    if (!exe)
+      return nullptr;
+    return (kernels[key] = std::move(exe)).get();
+  }
+
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return kernels.size();
+  }
+
+private:
+  std::unique_ptr<rt::Executable> compile(const KernelRequest &req,
+                                          std::string &error) {
+    std::string diagnostics;
+    ScopedDiagnosticHandler collect(&ctx, [&](Diagnostic &d) {
+      if (!diagnostics.empty())
+        diagnostics += "; ";
+      diagnostics += d.str();
+      return success();
+    });
+    Location loc =
+        NameLoc::get(StringAttr::get(&ctx, "torch.ops.lipt." + req.liptOp));
+    OpBuilder b(&ctx);
+    OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+    b.setInsertionPointToEnd(module->getBody());
+    SmallVector<Type> argTypes;
+    for (const rt::TensorType &t : req.inputs)
+      argTypes.push_back(
+          RankedTensorType::get(t.shape, elementType(&ctx, t.dtype)));
+    SmallVector<Type> resultTypes(req.numResults, argTypes.front());
+    auto fn = func::FuncOp::create(b, loc, "kernel",
+                                   b.getFunctionType(argTypes, resultTypes));
+    b.setInsertionPointToEnd(fn.addEntryBlock());
+    SmallVector<NamedAttribute> attrs;
+    for (const auto &[name, value] : req.attrs)
+      if (Attribute a = toAttr(b, value))
+        attrs.push_back(b.getNamedAttr(name, a));
+    FailureOr<Operation *> op = lipt::createLiptOpFromPortable(
+        b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
+    if (failed(op)) {
+      error = diagnostics;
+      return nullptr;
+    }
+    func::ReturnOp::create(b, loc, (*op)->getResults());
+    FailureOr<std::unique_ptr<rt::Executable>> exe =
+        lipt::compileForCpu(*module);
+    if (failed(exe)) {
+      error = "compilation failed: " + diagnostics;
+      return nullptr;
+    }
+    return std::move(*exe);
+  }
+
+  static DialectRegistry registry() {
+    DialectRegistry r;
+    lipt::registerCpuExecutionDialects(r);
+    return r;
+  }
+
+  std::mutex mutex;
+  MLIRContext ctx{registry()};
+  std::map<std::string, std::unique_ptr<rt::Executable>> kernels;
+};
+
+KernelCache &kernelCache() {
+  static KernelCache *cache = new KernelCache; // lives until exit
+  return *cache;
+}
+
+//===----------------------------------------------------------------------===//
+// The boxed kernel
+//===----------------------------------------------------------------------===//
+
+const lipt_torch::OpSchema &schemaOf(const c10::OperatorHandle &op) {
+  std::string name = op.schema().name(); // "lipt::spectral_soft_cap"
+  name = name.substr(name.find("::") + 2);
+  for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas)
+    if (std::string(s.schema).rfind(name + "(", 0) == 0)
+      return s;
+  TORCH_CHECK(false, "lipt: no schema for ", op.schema().name());
+}
+
+/// `t` checked as a weight (rank >= 2, floating, CPU), contiguous.
+torch::Tensor checkedWeight(const torch::Tensor &t, const std::string &what) {
+  TORCH_CHECK(t.defined(), what, " is undefined");
+  TORCH_CHECK(t.dim() >= 2, what,
+              " must be a matrix or a batch of matrices "
+              "(rank >= 2), got rank ",
+              t.dim());
+  rt::DType dtype;
+  TORCH_CHECK(lipt_torch::toDType(t.scalar_type(), dtype), what, " has dtype ",
+              c10::toString(t.scalar_type()),
+              "; lipt computes on float32, float64, float16 and bfloat16");
+  TORCH_CHECK(t.device().is_cpu(), what, " is on ", t.device().str(),
+              "; lipt's PyTorch ops run on CPU tensors");
+  return t.contiguous();
+}
+
+rt::TensorView viewOrThrow(const torch::Tensor &t, const std::string &what) {
+  rt::TensorView view;
+  rt::Status status = lipt_torch::viewOf(t, what, view);
+  TORCH_CHECK(status.ok, status.message);
+  return view;
+}
+
+/// Runs `req` on `inputs`, returning `req.numResults` new tensors.
+std::vector<torch::Tensor> run(const KernelRequest &req,
+                               const std::vector<torch::Tensor> &inputs) {
+  std::string error;
+  rt::Executable *exe = kernelCache().get(req, error);
+  TORCH_CHECK(exe, "torch.ops.lipt.", req.liptOp, ": ", error);
+  std::vector<rt::TensorView> in, out;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    in.push_back(viewOrThrow(inputs[i], "input " + std::to_string(i)));
+  std::vector<torch::Tensor> results;
+  for (unsigned i = 0; i < req.numResults; ++i) {
+    results.push_back(torch::empty_like(inputs.front()));
+    out.push_back(viewOrThrow(results.back(), "result"));
+  }
+  rt::Status status = exe->invoke("kernel", in, out);
+  TORCH_CHECK(status.ok, "torch.ops.lipt.", req.liptOp, ": ", status.message);
+  return results;
+}
+
+Scalar toScalar(const c10::IValue &v) {
+  if (v.isNone())
+    return std::monostate{};
+  if (v.isDouble())
+    return v.toDouble();
+  if (v.isBool())
+    return v.toBool();
+  if (v.isInt())
+    return v.toInt();
+  if (v.isString())
+    return v.toStringRef();
+  TORCH_CHECK(false, "lipt: unsupported argument ", v.tagKind());
+}
+
+/// Every lipt operator: functional ones return new tensors; the in-place
+/// list form (muon_step_) stacks same-shape weights into one batched call
+/// and writes the results back.
+void runBoxed(const c10::OperatorHandle &op, torch::jit::Stack *stack) {
+  const lipt_torch::OpSchema &schema = schemaOf(op);
+  const auto &args = op.schema().arguments();
+  std::vector<c10::IValue> values(stack->end() - args.size(), stack->end());
+  torch::jit::drop(*stack, args.size());
+
+  KernelRequest req{schema.liptOp, {}, {}, 0};
+  std::vector<torch::Tensor> inputs;
+  std::vector<std::vector<torch::Tensor>> lists;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &name = args[i].name();
+    if (values[i].isTensor()) {
+      inputs.push_back(checkedWeight(values[i].toTensor(), "'" + name + "'"));
+    } else if (values[i].isTensorList()) {
+      lists.push_back(values[i].toTensorVector());
+    } else {
+      req.attrs.emplace_back(name, toScalar(values[i]));
+    }
+  }
+  const auto &returns = op.schema().returns();
+  if (lists.empty()) {
+    req.numResults = returns.size();
+    for (const torch::Tensor &t : inputs)
+      req.inputs.push_back(viewOrThrow(t, "input").type);
+    for (const torch::Tensor &t : inputs)
+      TORCH_CHECK(t.sizes() == inputs.front().sizes() &&
+                      t.scalar_type() == inputs.front().scalar_type(),
+                  "torch.ops.lipt.", schema.liptOp,
+                  ": every tensor must have the weight's shape and dtype");
+    for (torch::Tensor &r : run(req, inputs))
+      stack->emplace_back(std::move(r));
+    return;
+  }
+  // In place over lists of same-shape weights.
+  size_t count = lists.front().size();
+  TORCH_CHECK(count > 0, "torch.ops.lipt.muon_step_: empty weight list");
+  const torch::Tensor &first = lists.front().front();
+  for (size_t l = 0; l < lists.size(); ++l) {
+    TORCH_CHECK(lists[l].size() == count, "'", args[l].name(), "' has ",
+                lists[l].size(), " tensors, '", args[0].name(), "' has ",
+                count);
+    for (size_t i = 0; i < count; ++i) {
+      std::string what = "'" + args[l].name() + "'[" + std::to_string(i) + "]";
+      checkedWeight(lists[l][i], what);
+      TORCH_CHECK(lists[l][i].sizes() == first.sizes() &&
+                      lists[l][i].scalar_type() == first.scalar_type(),
+                  what, " has shape ", lists[l][i].sizes(), " and dtype ",
+                  c10::toString(lists[l][i].scalar_type()),
+                  "; one call takes weights of one shape and dtype (",
+                  first.sizes(), ", ", c10::toString(first.scalar_type()), ")");
+    }
+  }
+  std::vector<torch::Tensor> stacked;
+  for (const auto &list : lists)
+    stacked.push_back(torch::stack(list));
+  for (const torch::Tensor &t : stacked)
+    req.inputs.push_back(viewOrThrow(t, "input").type);
+  req.numResults = 2; // (weight', momentum')
+  std::vector<torch::Tensor> results = run(req, stacked);
+  for (size_t i = 0; i < count; ++i) {
+    lists[0][i].copy_(results[0][i]); // weight
+    lists[2][i].copy_(results[1][i]); // momentum
+  }
+}
+
+/// The Python process imported torch (and so loaded OpenBLAS and OpenMP)
+/// before lipt could tune them: say what that costs and how to fix it.
+void warnAboutHostSettings() {
+  if (std::getenv("LIPT_NO_HOST_TUNING"))
+    return;
+  std::vector<rt::EnvSetting> missing = rt::missingHostSettings();
+  if (missing.empty())
+    return;
+  std::fprintf(stderr, "lipt: warning: BLAS/OpenMP settings not in effect "
+                       "(set them before `import torch`, or `import lipt` "
+                       "first, which does):\n");
+  for (const rt::EnvSetting &s : missing)
+    std::fprintf(stderr, "  %s=%s: %s\n", s.name.c_str(), s.value.c_str(),
+                 s.reason.c_str());
+}
+
+} // namespace
+
+/// For tests and the Python package: how many kernels were compiled.
+extern "C" size_t lipt_torch_compiled_kernels() { return kernelCache().size(); }
+
+TORCH_LIBRARY(lipt, m) {
+  for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas)
+    m.def(s.schema);
+}
+
+TORCH_LIBRARY_IMPL(lipt, CPU, m) {
+  warnAboutHostSettings();
+  for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas) {
+    std::string schema(s.schema);
+    std::string name = schema.substr(0, schema.find('('));
+    m.impl(name.c_str(),
+           torch::CppFunction::makeFromBoxedFunction<&runBoxed>());
+  }
+}
