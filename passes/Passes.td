@@ -24,7 +24,8 @@ def LowerSpectralCapPass : Pass<"lower-spectral-cap"> {
 }
 
 def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
-  let summary = "Lower every lipt op to linalg/tensor/arith/math";
+  let summary = "Lower lipt's constraint, orthogonalization and Muon ops to "
+                "linalg/tensor/arith/math (model ops are not lowered yet)";
   let description = [{
     Every op is computed on batched [B, m, n] tensors in f32 (f64 stays f64;
     f16/bf16 are extended and truncated back), with matrix products on the
