@@ -129,6 +129,10 @@ SmallVector<Attribute> candidates(Attribute value) {
   MLIRContext *ctx = value.getContext();
   Builder b(ctx);
   SmallVector<Attribute> out;
+  // A 0-d array (a numpy scalar passed as an array) is its element.
+  if (auto dense = dyn_cast<DenseElementsAttr>(value);
+      dense && dense.getType().getRank() == 0)
+    value = dense.getSplatValue<Attribute>();
   if (auto f = dyn_cast<FloatAttr>(value)) {
     out.push_back(b.getF64FloatAttr(toDouble(f)));
   } else if (auto i = dyn_cast<IntegerAttr>(value)) {

@@ -46,6 +46,10 @@ void mlir::lipt::registerCpuExecutionDialects(DialectRegistry &registry) {
 namespace {
 
 /// The runtime type of a function argument/result, or an error.
+/// The largest tensor a compiled function takes or returns (2^46 bytes,
+/// 64 TiB): far past any machine, well inside int64 index arithmetic.
+constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 46;
+
 FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
                                         StringRef what, unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -70,6 +74,12 @@ FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
                           << "; compiled functions take and return statically "
                              "shaped tensors of f32, f64, f16 or bf16";
   out.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  // Sizes are computed in int64 by the compiled code and the callers; a
+  // shape past that would wrap and under-allocate.
+  uint64_t bytes = 0;
+  if (rt::Status size = rt::checkedByteSize(out, kMaxTensorBytes, bytes); !size)
+    return fn.emitError() << "function '" << fn.getName() << "' " << what
+                          << " #" << index << ": " << size.message;
   return out;
 }
 

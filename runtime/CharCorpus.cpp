@@ -15,24 +15,29 @@ constexpr const char *kHowToGet =
     "get tiny-shakespeare with `bash scripts/get-tinyshakespeare.sh PATH` and "
     "pass --data PATH or set LIPT_DATA=PATH";
 
-bool readable(const std::string &path) {
-  return static_cast<bool>(std::ifstream(path));
+/// A corpus is read whole into memory; 1 GiB is ~1000x tiny-shakespeare.
+constexpr uint64_t kMaxCorpusBytes = uint64_t(1) << 30;
+
+/// Why `path` cannot be a corpus, or "" if it can.
+std::string corpusProblem(const std::string &path) {
+  Status file = checkRegularFile(path, kMaxCorpusBytes);
+  return file ? "" : "cannot open the corpus: " + file.message;
 }
+
+bool readable(const std::string &path) { return corpusProblem(path).empty(); }
 } // namespace
 
 Status resolveCorpusPath(const std::string &explicitPath, std::string &out) {
   if (!explicitPath.empty()) {
-    if (!readable(explicitPath))
-      return Status::error(explicitPath + ": cannot open the corpus; " +
-                           kHowToGet);
+    if (std::string problem = corpusProblem(explicitPath); !problem.empty())
+      return Status::error(explicitPath + ": " + problem + "; " + kHowToGet);
     out = explicitPath;
     return Status::success();
   }
   if (const char *env = std::getenv("LIPT_DATA"); env && *env) {
-    if (!readable(env))
-      return Status::error(std::string(env) +
-                           " (from LIPT_DATA): cannot open the corpus; " +
-                           kHowToGet);
+    if (std::string problem = corpusProblem(env); !problem.empty())
+      return Status::error(std::string(env) + " (from LIPT_DATA): " + problem +
+                           "; " + kHowToGet);
     out = env;
     return Status::success();
   }
@@ -53,6 +58,8 @@ uint64_t SplitMix64::next() {
 }
 
 Status CharCorpus::load(const std::string &path, CharCorpus &out) {
+  if (std::string problem = corpusProblem(path); !problem.empty())
+    return Status::error(path + ": " + problem + "; " + kHowToGet);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return Status::error(path + ": cannot open the corpus; " + kHowToGet);

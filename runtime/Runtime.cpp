@@ -4,6 +4,11 @@
 
 #include <cstring>
 
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace lipt_runtime {
 
 const char *dtypeName(DType t) {
@@ -87,6 +92,43 @@ Status checkArguments(const FunctionSignature &sig,
   if (!s)
     return s;
   return check("outputs", sig.outputs, outputs);
+}
+
+Status checkRegularFile(const std::string &path, uint64_t maxBytes) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::error(std::string("cannot open file (") +
+                         std::strerror(errno) + ")");
+  if (S_ISDIR(st.st_mode))
+    return Status::error("is a directory, not a file");
+  if (!S_ISREG(st.st_mode))
+    return Status::error("is not a regular file (a device, FIFO or socket)");
+  if (uint64_t(st.st_size) > maxBytes)
+    return Status::error("is " + std::to_string(st.st_size) +
+                         " bytes, more than the " + std::to_string(maxBytes) +
+                         " lipt reads");
+  if (::access(path.c_str(), R_OK) != 0)
+    return Status::error(std::string("cannot open file (") +
+                         std::strerror(errno) + ")");
+  return Status::success();
+}
+
+Status checkedByteSize(const TensorType &type, uint64_t limit,
+                       uint64_t &bytes) {
+  uint64_t n = dtypeSize(type.dtype);
+  for (int64_t d : type.shape) {
+    if (d < 0)
+      return Status::error("shape " + type.str() + " has a negative dimension");
+    if (d != 0 && n > limit / uint64_t(d))
+      return Status::error("shape " + type.str() + " needs more than " +
+                           std::to_string(limit) + " bytes");
+    n *= uint64_t(d);
+  }
+  if (n > limit)
+    return Status::error("shape " + type.str() + " needs " + std::to_string(n) +
+                         " bytes, more than " + std::to_string(limit));
+  bytes = n;
+  return Status::success();
 }
 
 HostTensor::HostTensor(TensorType t)

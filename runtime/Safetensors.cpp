@@ -16,6 +16,9 @@ namespace lipt_runtime {
 
 namespace {
 
+/// Files are read whole into memory; far above any checkpoint lipt writes.
+constexpr uint64_t kMaxFileBytes = uint64_t(1) << 40;
+
 const char *safetensorsDType(DType t) {
   switch (t) {
   case DType::f32:
@@ -271,6 +274,8 @@ Status writeSafetensors(const std::string &path, const Safetensors &file) {
 }
 
 Status readSafetensors(const std::string &path, Safetensors &out) {
+  if (Status file = checkRegularFile(path, kMaxFileBytes); !file)
+    return Status::error(path + ": " + file.message);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return Status::error(path + ": cannot open file");
@@ -297,8 +302,11 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
   uint64_t dataStart = 8 + headerLen, dataSize = fileSize - dataStart;
   out = Safetensors();
   std::vector<std::pair<uint64_t, NamedTensor>> byOffset;
+  std::set<std::string> seen;
   for (const auto &[name, entry] : root.object) {
     std::string where = path + ": tensor '" + name + "'";
+    if (!seen.insert(name).second)
+      return Status::error(where + " appears twice in the header");
     if (name == "__metadata__") {
       if (entry.kind != Json::Object)
         return Status::error(path + ": field '__metadata__' is not an object");
@@ -331,12 +339,17 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
           where + ": field 'data_offsets' [" + std::to_string(b.number) + ", " +
           std::to_string(e.number) + "] is outside the data (" +
           std::to_string(dataSize) + " bytes): truncated or corrupt");
-    NamedTensor t{name, HostTensor(type)};
-    if (uint64_t(e.number - b.number) != t.tensor.bytes.size())
+    // The shape is checked against the bytes the file has before anything
+    // is allocated: a header may claim any number of elements.
+    uint64_t bytes = 0;
+    Status size = checkedByteSize(type, kMaxFileBytes, bytes);
+    if (!size)
+      return Status::error(where + ": field 'shape': " + size.message);
+    if (uint64_t(e.number - b.number) != bytes)
       return Status::error(where + ": field 'data_offsets' spans " +
                            std::to_string(e.number - b.number) + " bytes but " +
-                           type.str() + " needs " +
-                           std::to_string(t.tensor.bytes.size()));
+                           type.str() + " needs " + std::to_string(bytes));
+    NamedTensor t{name, HostTensor(type)};
     in.seekg(std::streamoff(dataStart + b.number));
     if (!in.read(reinterpret_cast<char *>(t.tensor.bytes.data()),
                  t.tensor.bytes.size()))
@@ -345,6 +358,21 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
   }
   std::sort(byOffset.begin(), byOffset.end(),
             [](const auto &x, const auto &y) { return x.first < y.first; });
+  // The tensors tile the data section exactly: an overlap would let two
+  // names share bytes, a hole or trailing bytes hide data nobody checks.
+  uint64_t next = 0;
+  for (const auto &[begin, t] : byOffset) {
+    if (begin != next)
+      return Status::error(
+          path + ": tensor '" + t.name + "' starts at data offset " +
+          std::to_string(begin) + ", expected " + std::to_string(next) +
+          (begin < next ? " (it overlaps the tensor before it)"
+                        : " (a gap of unused bytes precedes it)"));
+    next = begin + t.tensor.bytes.size();
+  }
+  if (next != dataSize)
+    return Status::error(path + ": " + std::to_string(dataSize - next) +
+                         " trailing bytes after the last tensor's data");
   for (auto &entry : byOffset)
     out.tensors.push_back(std::move(entry.second));
   return Status::success();

@@ -3,6 +3,7 @@
 #include "lipt/Runtime/TensorIO.h"
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,12 @@
 namespace lipt_runtime {
 
 namespace {
+/// Literals are typed on a command line: 1 GiB is far beyond any real one,
+/// and refusing more turns a typo (50000x50000) into an error, not a hang.
+constexpr uint64_t kMaxLiteralBytes = uint64_t(1) << 30;
+/// A .npy file is read whole into memory.
+constexpr uint64_t kMaxFileBytes = uint64_t(1) << 40;
+
 /// "2x3xf32" -> type.
 Status parseTypeSpec(const std::string &spec, TensorType &type) {
   std::vector<int64_t> shape;
@@ -28,8 +35,9 @@ Status parseTypeSpec(const std::string &spec, TensorType &type) {
       return Status::success();
     }
     char *end = nullptr;
+    errno = 0;
     long long d = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || d < 0)
+    if (part.empty() || *end != '\0' || d < 0 || errno == ERANGE)
       return Status::error("bad dimension '" + part + "' in '" + spec + "'");
     shape.push_back(d);
     pos = x + 1;
@@ -62,6 +70,11 @@ Status parseTensorLiteral(const std::string &text, HostTensor &out) {
     values.push_back(v);
     p = end;
   }
+  uint64_t bytes = 0;
+  if (Status size = checkedByteSize(type, kMaxLiteralBytes, bytes); !size)
+    return Status::error("tensor literal: " + size.message +
+                         " (the limit for literal inputs; pass larger "
+                         "tensors as @file.npy)");
   int64_t n = type.numElements();
   if (values.size() != 1 && int64_t(values.size()) != n)
     return Status::error("tensor literal for " + type.str() + " has " +
@@ -146,9 +159,13 @@ bool headerField(const std::string &h, const std::string &key,
 } // namespace
 
 Status readNpy(const std::string &path, HostTensor &out) {
-  std::ifstream in(path, std::ios::binary);
+  if (Status file = checkRegularFile(path, kMaxFileBytes); !file)
+    return Status::error(path + ": " + file.message);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return Status::error(path + ": cannot open file");
+  uint64_t fileSize = uint64_t(in.tellg());
+  in.seekg(0);
   char magic[6];
   unsigned char version[2];
   if (!in.read(magic, 6) || std::memcmp(magic, kMagic, 6) != 0 ||
@@ -161,6 +178,11 @@ Status readNpy(const std::string &path, HostTensor &out) {
     return Status::error(path + ": truncated header");
   for (int i = lenSize - 1; i >= 0; --i)
     headerLen = headerLen * 256 + lenBytes[i];
+  uint64_t dataStart = 6 + 2 + lenSize + uint64_t(headerLen);
+  if (dataStart > fileSize)
+    return Status::error(path + ": header length " + std::to_string(headerLen) +
+                         " exceeds the file (" + std::to_string(fileSize) +
+                         " bytes)");
   std::string header(headerLen, '\0');
   if (!in.read(&header[0], headerLen))
     return Status::error(path + ": truncated header");
@@ -191,12 +213,24 @@ Status readNpy(const std::string &path, HostTensor &out) {
     if (a == std::string::npos)
       continue;
     char *end = nullptr;
+    errno = 0;
     long long d = std::strtoll(dim.c_str() + a, &end, 10);
-    if (d < 0 || end == dim.c_str() + a)
+    if (d < 0 || end == dim.c_str() + a || errno == ERANGE)
       return Status::error(path + ": bad dimension in field 'shape' (" +
                            shapeText + ")");
     type.shape.push_back(d);
   }
+  // Checked against the bytes the file has before anything is allocated.
+  uint64_t bytes = 0, dataSize = fileSize - dataStart;
+  if (Status size = checkedByteSize(type, kMaxFileBytes, bytes); !size)
+    return Status::error(path + ": field 'shape': " + size.message);
+  if (bytes > dataSize)
+    return Status::error(path + ": data truncated: expected " +
+                         std::to_string(bytes) + " bytes for " + type.str() +
+                         ", the file has " + std::to_string(dataSize));
+  if (bytes != dataSize)
+    return Status::error(path + ": " + std::to_string(dataSize - bytes) +
+                         " trailing bytes after the " + type.str() + " data");
   out = HostTensor(type);
   if (!in.read(reinterpret_cast<char *>(out.bytes.data()), out.bytes.size()))
     return Status::error(path + ": data truncated: expected " +
@@ -250,8 +284,10 @@ Status writeNpy(const std::string &path, const HostTensor &t) {
   out.write(reinterpret_cast<const char *>(prefix), 10);
   out.write(header.data(), header.size());
   out.write(reinterpret_cast<const char *>(t.bytes.data()), t.bytes.size());
+  // Buffered bytes reach the file (and a full disk shows) only on close.
+  out.close();
   if (!out)
-    return Status::error(path + ": write failed");
+    return Status::error(path + ": write failed (disk full or no space?)");
   return Status::success();
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Mutation fuzzer for lipt-opt: mutates the lit tests' lipt IR (shapes,
 numbers, element types, attribute values, deleted characters) and runs the
-lowering passes on each variant. An error is fine; a signal, an LLVM crash
+lowering, custom-call import and export passes on each variant (foreign
+dialects allowed, as hosts parse them). An error is fine; a signal, an LLVM crash
 banner or a timeout is reported and the input saved to /tmp/fuzz-*.mlir.
 
   python3 scripts/fuzz-lipt-opt.py [SEED] [ITERATIONS]
@@ -11,7 +12,7 @@ Known upstream crash it finds: `array<index>` in any attribute dictionary
 """
 import glob, os, random, re, subprocess, sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-LIPT_OPT = os.path.join(ROOT, "build", "bin", "lipt-opt")
+LIPT_OPT = os.environ.get("LIPT_OPT", os.path.join(ROOT, "build", "bin", "lipt-opt"))
 random.seed(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
 files = [f for f in glob.glob(os.path.join(ROOT, 'test', '**', '*.mlir'), recursive=True)
          if 'RUN: %lipt_case' not in open(f).read()]
@@ -27,6 +28,13 @@ subs = [
     (r'f32|bf16|f64|f16', lambda m: random.choice(['f32', 'bf16', 'i32', 'f8E4M3FN', 'complex<f32>', 'index'])),  # noqa: E501
     (r'"(muon5|paper6|polar_express5)"', lambda m: random.choice(['"muon5"', '""', '"x"'])),
     (r'tensor<', lambda m: random.choice(['tensor<', 'memref<', 'vector<'])),
+    # Custom calls and torch.operator (the import's input).
+    (r'"lipt\.\w+"', lambda m: random.choice(['"lipt."', '"lipt.spectral_soft_cap"', '"lipt.muon_step"', '"lipt.embed"', '"torch.lipt.orthogonalize"', '"lipt.power_iteration"'])),  # noqa: E501
+    (r': (f16|f32|f64|i32|i64|ui8|si64)\b', lambda m: random.choice([': i1', ': ui64', ': f8E4M3FN', ': index', ': f16', ': si8'])),  # noqa: E501
+    (r'backend_config = \{', lambda m: random.choice(['backend_config = {x = [1, 2], ', 'backend_config = "b", x = {', 'backend_config = {schedule = "#lipt.schedule<", '])),  # noqa: E501
+    (r'dense<\[[0-9, ]*\]>', lambda m: random.choice(['dense<[0, 1]>', 'dense<[]>', 'dense<[5, 0]>', 'dense<1>'])),  # noqa: E501
+    (r'api_version = \d', lambda m: random.choice(['api_version = 0', 'api_version = 4', 'api_version = "x"'])),
+    (r'<\{name = ', lambda m: random.choice(['<{name = 3, x = ', '{name = '])),
 ]
 crashes = 0
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -44,9 +52,10 @@ for it in range(N):
     if random.random() < 0.2 and len(text) > 10:
         i = random.randrange(len(text))
         text = text[:i] + text[i + 1:]
-    for passes in (['--lipt-lower-to-linalg'], ['--lipt-cpu-pipeline'], ['--lipt-fuse-polynomials', '--lipt-batch-same-shape']):
+    for passes in (['--lipt-lower-to-linalg'], ['--lipt-cpu-pipeline'], ['--lipt-fuse-polynomials', '--lipt-batch-same-shape'],
+                   ['--lipt-import-custom-calls', '--lipt-lower-to-linalg'], ['--lipt-export-custom-calls', '--lipt-import-custom-calls']):
         try:
-            p = subprocess.run([LIPT_OPT, '-'] + passes, input=text.encode(), capture_output=True, timeout=20)
+            p = subprocess.run([LIPT_OPT, '-', '--allow-unregistered-dialect'] + passes, input=text.encode(), capture_output=True, timeout=20)
         except subprocess.TimeoutExpired:
             print('TIMEOUT', f, passes); open(f'/tmp/fuzz-timeout-{it}.mlir', 'w').write(text); crashes += 1; continue
         if p.returncode < 0 or p.returncode > 1 or b'PLEASE submit a bug report' in p.stderr:

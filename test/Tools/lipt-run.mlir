@@ -37,7 +37,7 @@
 // VALUES: lipt-run: error: --input #0: tensor literal for 4x3xf32 has 3 values, expected 12 (or 1 to splat)
 // ELTYPE: lipt-run: error: --input #0: unknown element type 'i32' in '4x3xi32' (expected f32, f64, f16 or bf16)
 // NOFUNC: lipt-run: error: {{.*}}lipt-run.mlir has no model to train (no function ends in lipt.head); pass --function=NAME
-// NOFILE: lipt-run: error: cannot open input file '{{.*}}does-not-exist.mlir'
+// NOFILE: lipt-run: error: {{.*}}does-not-exist.mlir: cannot open file (No such file or directory)
 
 func.func @soft_cap(%w: tensor<4x3xf32>) -> tensor<4x3xf32> {
   %0 = lipt.spectral_soft_cap %w {alpha = 0.05} : tensor<4x3xf32>

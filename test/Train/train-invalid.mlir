@@ -27,7 +27,7 @@
 // RUN: not lipt-run --certify %t/corrupt/model.safetensors 2>&1 | FileCheck %s --check-prefix=CORRUPT
 // RUN: not lipt-run %S/Inputs/tiny-model.mlir --out %t/o7 --resume 2>&1 | FileCheck %s --check-prefix=NORESUME
 
-// MISSING: lipt-run: error: {{.*}}none.txt: cannot open the corpus; {{.*}}get-tinyshakespeare.sh
+// MISSING: lipt-run: error: {{.*}}none.txt: cannot open the corpus: cannot open file (No such file or directory); {{.*}}get-tinyshakespeare.sh
 // EMPTY: lipt-run: error: {{.*}}empty.txt: the corpus is empty
 // VOCAB: lipt-run: error: {{.*}}tiny-model.mlir: the model's vocabulary is 24 but the corpus {{.*}}small.txt has 4 distinct characters
 // MALFORMED: train-invalid.mlir:48:{{[0-9]+}}: error: the training driver builds models of lipt.embed, lipt.convex_residual (around lipt.attention or lipt.mlp), lipt.layer_norm and lipt.head; it cannot train 'lipt.linear'

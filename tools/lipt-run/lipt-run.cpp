@@ -36,6 +36,9 @@ using namespace mlir;
 namespace cl = llvm::cl;
 namespace rt = lipt_runtime;
 
+/// Model files are IR text: 1 GiB is far past any real one.
+constexpr uint64_t kMaxModelBytes = uint64_t(1) << 30;
+
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<module.mlir>"));
 static cl::opt<std::string>
@@ -197,6 +200,9 @@ int main(int argc, char **argv) {
   // parses; the CPU pipeline imports the calls and reports anything else.
   context.allowUnregisteredDialects();
 
+  // Opening a FIFO blocks and a device never ends: only regular files.
+  if (rt::Status file = rt::checkRegularFile(inputFile, kMaxModelBytes); !file)
+    return fail(inputFile + ": " + file.message);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   std::string error;

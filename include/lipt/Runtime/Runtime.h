@@ -89,6 +89,20 @@ Status checkArguments(const FunctionSignature &sig,
                       const std::vector<TensorView> &inputs,
                       const std::vector<TensorView> &outputs);
 
+/// The byte size of `type`, checked: every dimension non-negative, no
+/// overflow of the element or byte count, and at most `limit` bytes. The
+/// error names the shape and the limit. Readers call this before they
+/// allocate, so a header that claims 10^12 elements is an error, not an
+/// out-of-memory abort.
+Status checkedByteSize(const TensorType &type, uint64_t limit, uint64_t &bytes);
+
+/// Succeeds when `path` is a regular, readable file of at most `maxBytes`;
+/// otherwise says why ("is a directory", "is not a regular file (a device,
+/// FIFO or socket)", its size), without the path. Checked with stat before
+/// anything opens the file: opening a FIFO without a writer blocks, and a
+/// device such as /dev/zero never ends.
+Status checkRegularFile(const std::string &path, uint64_t maxBytes);
+
 /// An owning host tensor, for tools and tests.
 struct HostTensor {
   TensorType type;
