@@ -162,7 +162,11 @@ def constrain_(module, constraint="hard_cap", sigma_max=1.0, norm="spectral"):
     """Projects every matrix parameter (rank >= 2) of `module` in place:
     "hard_cap" (singular values clipped at sigma_max, exact), "normalize"
     (divided by max(1, sigma_1 / sigma_max)) or "hammer" (top singular value
-    set to sigma_max). Returns the module."""
+    set to sigma_max). Returns the module.
+
+    normalize and hammer find sigma_1 by 16 steps of power iteration, which
+    can fall short of sigma_1 when the top singular values are close; only
+    hard_cap guarantees sigma_1 <= sigma_max."""
     _check_norm(norm)
     if constraint not in _PROJECTIONS:
         raise ValueError(
