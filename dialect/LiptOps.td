@@ -61,13 +61,18 @@ def Lipt_SpectralSoftCapOp : Lipt_WeightMapOp<"spectral_soft_cap"> {
 def Lipt_SpectralHardCapOp : Lipt_WeightMapOp<"spectral_hard_cap"> {
   let summary = "spectral hard cap: every singular value s -> min(sigma_max, s)";
   let description = [{
-    `method = polynomial`: the 4 fixed odd polynomial steps of paper-notes on
-    W / sigma_max. Only valid on already-bounded weights (it diverges for
-    s >= ~4 sigma_max); this is the method for use after an optimizer step.
+    `method = msign` (the default): exact, hardcap(M) = 1/2 [Q + M -
+    A msign(A)^T Q] with Q = msign(M), A = Q - M (Su; Leloy Kun), for any
+    input. Its msign uses `schedule` (default
+    `#lipt.schedule<"msign_precise">`).
 
-    `method = msign`: exact, hardcap(M) = 1/2 [Q + M - A msign(A)^T Q] with
-    Q = msign(M), A = Q - M (Su; Leloy Kun), for any input. Its msign uses
-    `schedule` (default `#lipt.schedule<"msign_precise">`).
+    `method = polynomial`: the 4 fixed odd polynomial steps of paper-notes on
+    M = W / sigma_max, kept for speed. The map is valid for singular values
+    of M in [0, 3.5], where it lands in [0, 1.0109] (not exactly min(1, s):
+    it overshoots by up to 1.1%); beyond ~3.67 it turns negative and then
+    diverges. The lowering therefore first divides W by max(1, u / 3.5) with
+    u >= sigma_1(M) a cheap upper bound (||(M^T M)^2||_F^(1/4)): inputs in
+    range are untouched, others come out bounded by 1.0109 sigma_max.
 
     ```mlir
     %0 = lipt.spectral_hard_cap %w {sigma_max = 1.0,
@@ -77,7 +82,7 @@ def Lipt_SpectralHardCapOp : Lipt_WeightMapOp<"spectral_hard_cap"> {
   let arguments = (ins Lipt_Weight:$weight,
                    F64Attr:$sigma_max,
                    DefaultValuedAttr<Lipt_HardCapMethodAttr,
-                                     "HardCapMethod::polynomial">:$method,
+                                     "HardCapMethod::msign">:$method,
                    OptionalAttr<Lipt_ScheduleAttr>:$schedule,
                    DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm);
 }
@@ -227,7 +232,7 @@ def Lipt_MuonStepOp : Lipt_Op<"muon_step",
     of Theorem 3.1 for this step's lr and wd, with the update's norm bounded
     by lr times the schedule's maximal gain (muon5 is not an exact msign: its
     outputs reach 1.2). `schedule` defaults to
-    muon5; `hard_cap_method` to polynomial (valid on bounded weights); `iters`
+    muon5; `hard_cap_method` to msign (exact); `iters`
     is the power-iteration count of hammer/normalize.
 
     ```mlir

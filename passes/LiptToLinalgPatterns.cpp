@@ -93,7 +93,28 @@ struct LowerHardCap : OpRewritePattern<SpectralHardCapOp> {
 
   /// paper-notes "Hard cap polynomial", on M = W / s folded into the
   /// coefficients: M (a + b A + c A^2) = W (a + b/s^2 A_W + c/s^4 A_W^2) / s.
+  /// The map is only valid for sigma_1(M) <= R (kHardCapPolynomialRange), so
+  /// W is first divided by max(1, u / R) with u >= sigma_1(M) an upper bound
+  /// that costs one Gram matrix and its square: sigma_1^8 <= tr(A^4) =
+  /// ||A^2||_F^2 for A = M^T M. u <= n^(1/8) when every singular value is at
+  /// most 1 (2.0 at n = 256), so a weight the cap is meant for is not
+  /// rescaled; one far outside comes out bounded instead of as NaN.
   static Value polynomialCap(MatrixBuilder &mb, Value w, double s) {
+    bool wide = MatrixBuilder::isWide(w);
+    Value gram = mb.matmul(w, w, /*transLhs=*/!wide, /*transRhs=*/wide);
+    Value gram2 = mb.matmul(gram, gram, false, false);
+    const double range = ::lipt_runtime::kHardCapPolynomialRange;
+    // ||A_W^2||_F^(1/4) / s bounds sigma_1(M).
+    w = mb.scalePerBatch(
+        w, mb.norm(gram2), [&](OpBuilder &nb, Location nl, ValueRange v) {
+          Value u = math::SqrtOp::create(
+              nb, nl, math::SqrtOp::create(nb, nl, v[0]).getResult());
+          Value limit = mb.constant(range * s);
+          Value ratio = arith::DivFOp::create(nb, nl, u, limit);
+          Value one = mb.constant(1.0);
+          Value r = arith::MaximumFOp::create(nb, nl, ratio, one);
+          return arith::DivFOp::create(nb, nl, one, r).getResult();
+        });
     for (const ::lipt_runtime::PolyStep &st :
          ::lipt_runtime::hardCapPolynomialSteps())
       w = mb.polyStep(w, {st.a, st.b / (s * s), st.c / (s * s * s * s)});
@@ -324,7 +345,7 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     case ConstraintKind::hard_cap: {
       auto method = op.getHardCapMethodAttr();
       if (!method)
-        method = HardCapMethodAttr::get(ctx, HardCapMethod::polynomial);
+        method = HardCapMethodAttr::get(ctx, HardCapMethod::msign);
       constrained =
           SpectralHardCapOp::create(rw, loc, batchedType, stepped, sigmaMax,
                                     method, ScheduleAttr(), normAttr);

@@ -116,7 +116,7 @@ func.func @hard_cap_unknown_method(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
 
 func.func @hard_cap_schedule_without_msign(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
   // expected-error @below {{attribute 'schedule' is only used by method = msign}}
-  %0 = lipt.spectral_hard_cap %w {sigma_max = 1.0, schedule = #lipt.schedule<"muon5">} : tensor<8x8xf32>
+  %0 = lipt.spectral_hard_cap %w {sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>, schedule = #lipt.schedule<"muon5">} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
 

@@ -18,7 +18,7 @@ func.func @hard_cap(%w: tensor<16x64xf16>, %d: tensor<2x3x5x7xf64>)
     -> (tensor<16x64xf16>, tensor<2x3x5x7xf64>) {
   // CHECK: lipt.spectral_hard_cap %{{.*}} {sigma_max = 1.000000e+00 : f64} : tensor<16x64xf16>
   %0 = lipt.spectral_hard_cap %w {sigma_max = 1.0} : tensor<16x64xf16>
-  // CHECK: lipt.spectral_hard_cap %{{.*}} {method = #lipt.hard_cap_method<msign>, schedule = #lipt.schedule<"polar_express5">, sigma_max = 2.000000e+00 : f64}
+  // CHECK: lipt.spectral_hard_cap %{{.*}} {schedule = #lipt.schedule<"polar_express5">, sigma_max = 2.000000e+00 : f64}
   %1 = lipt.spectral_hard_cap %d {sigma_max = 2.0,
       method = #lipt.hard_cap_method<msign>,
       schedule = #lipt.schedule<"polar_express5">} : tensor<2x3x5x7xf64>

@@ -117,9 +117,15 @@ def constraint(kind, w, attrs, shape, gain_lr=None):
         k = (1 - attrs.get("wd", 0.0)) + attrs["lr"] / attrs["sigma_max"]
         return soft_cap(w, coupling_alpha(k), bound)
     if kind == "hard_cap":
-        if attrs.get("method", "polynomial") == "polynomial":
-            return apply_spectral(
-                w, lambda s: bound * poly_map(HARD_CAP_POLY, s / bound))
+        if attrs.get("method", "msign") == "polynomial":
+            # The lowering first divides by max(1, u / 3.5), u = (sum of
+            # (s / bound)^8)^(1/8) >= s_1 / bound (LiptOps.td).
+            def capped(s):
+                m = s / bound
+                u = ((m ** 8).sum(axis=-1, keepdims=True)) ** 0.125
+                return bound * poly_map(HARD_CAP_POLY,
+                                        m / np.maximum(1.0, u / 3.5))
+            return apply_spectral(w, capped)
         return apply_spectral(w, lambda s: np.minimum(s, bound))
     if kind == "hammer":
         def f(s):

@@ -17,7 +17,7 @@ func.func public @jax(%w: tensor<16x8xf32> {mhlo.layout_mode = "default"}, %g: t
 // strings for enums, an explicit schedule as attribute text, f16 floats; an
 // mhlo.custom_call with a plain attribute dictionary; several results.
 // CHECK-LABEL: func.func @typed_ffi
-// CHECK: lipt.spectral_hard_cap %{{.*}} {method = #lipt.hard_cap_method<msign>, norm = #lipt.norm<rms>, sigma_max = 2.000000e+00 : f64} : tensor<2x8x12xbf16>
+// CHECK: lipt.spectral_hard_cap %{{.*}} {norm = #lipt.norm<rms>, sigma_max = 2.000000e+00 : f64} : tensor<2x8x12xbf16>
 // CHECK: lipt.spectral_normalize %{{.*}} {iters = 20 : i64, sigma_max = 1.500000e+00 : f64} : tensor<16x8xf32>
 // CHECK: lipt.orthogonalize %{{.*}} {schedule = #lipt.schedule<{{\[\[}}1.500000e+00, -5.000000e-01, 0.000000e+00]], scale = 1.010000e+00>} : tensor<16x8xf32>
 // CHECK: = lipt.muon_step %{{.*}}, %{{.*}}, %{{.*}} {beta = 0.94999999999999996 : f64, constraint = #lipt.constraint<soft_cap>, lr = 1.000000e-01 : f64, nesterov = true, norm = #lipt.norm<rms>, schedule = #lipt.schedule<"muon5">, sigma_max = 1.000000e+00 : f64} : tensor<16x8xf32>
@@ -46,7 +46,7 @@ func.func @others(%w: tensor<16x8xf32>) -> tensor<16x8xf32> {
 // torch_c casts; the schema's defaults fill trailing arguments left out.
 // CHECK-LABEL: func.func @torch
 // CHECK: %[[B:.*]] = "torch_c.to_builtin_tensor"(%{{.*}}) : (!torch.vtensor<[16,8],f32>) -> tensor<16x8xf32>
-// CHECK: %[[C:.*]] = lipt.spectral_hard_cap %[[B]] {method = #lipt.hard_cap_method<msign>, sigma_max = 1.000000e+00 : f64} : tensor<16x8xf32>
+// CHECK: %[[C:.*]] = lipt.spectral_hard_cap %[[B]] {sigma_max = 1.000000e+00 : f64} : tensor<16x8xf32>
 // CHECK: %[[O:.*]] = lipt.orthogonalize %[[C]] {schedule = #lipt.schedule<"muon5">} : tensor<16x8xf32>
 // CHECK: %[[T:.*]] = "torch_c.from_builtin_tensor"(%[[O]]) : (tensor<16x8xf32>) -> !torch.vtensor<[16,8],f32>
 // CHECK: "torch.aten.relu"(%[[T]])

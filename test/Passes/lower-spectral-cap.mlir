@@ -76,10 +76,16 @@ func.func @soft_cap_rms(%w: tensor<64x16xf32>) -> tensor<64x16xf32> {
 
 // -----
 
-// The polynomial hard cap: 4 steps, coefficients of paper-notes scaled by
-// the bound (sigma_max 2: b / 4, c / 16), each with a Gram matrix and its
-// square, and a I + b A + c A^2 formed in one pass (a, b, c in that order).
+// The polynomial hard cap: first the rescale into the polynomial's valid
+// range (divide by max(1, ||A^2||_F^(1/4) / (3.5 sigma_max))), then 4 steps,
+// coefficients of paper-notes scaled by the bound (sigma_max 2: b / 4,
+// c / 16), each with a Gram matrix and its square, and a I + b A + c A^2
+// formed in one pass (a, b, c in that order).
 // CHECK-LABEL: func.func @hard_cap_polynomial
+// CHECK: math.sqrt
+// CHECK: math.sqrt
+// CHECK: arith.constant 7.000000e+00 : f32
+// CHECK: arith.maximumf
 // CHECK: arith.constant 8.050320e-01 : f32
 // CHECK: arith.constant 0.0515902{{[0-9]*}} : f32
 // CHECK: arith.constant -0.00123518{{[0-9]*}} : f32
@@ -89,7 +95,7 @@ func.func @soft_cap_rms(%w: tensor<64x16xf32>) -> tensor<64x16xf32> {
 // CHECK: arith.constant 1.004384{{[0-9]*}} : f32
 // CHECK-NOT: lipt.
 func.func @hard_cap_polynomial(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  %0 = lipt.spectral_hard_cap %w {sigma_max = 2.0} : tensor<8x8xf32>
+  %0 = lipt.spectral_hard_cap %w {sigma_max = 2.0, method = #lipt.hard_cap_method<polynomial>} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
 

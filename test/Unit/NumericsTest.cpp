@@ -228,20 +228,51 @@ TEST(HardCap, MsignIsExactAwayFromTheThreshold) {
   }
 }
 
+/// The polynomial cap's documented map (LiptOps.td): s / r through the
+/// steps, r = max(1, (sum s^8)^(1/8) / kHardCapPolynomialRange).
+torch::Tensor polynomialCapMap(torch::Tensor s) {
+  const auto &steps = rt::hardCapPolynomialSteps();
+  torch::Tensor want = s.clone();
+  auto acc = want.accessor<double, 2>();
+  for (int64_t b = 0; b < want.size(0); ++b) {
+    double sum8 = 0;
+    for (int64_t i = 0; i < want.size(1); ++i)
+      sum8 += std::pow(acc[b][i], 8);
+    double r =
+        std::max(1.0, std::pow(sum8, 0.125) / rt::kHardCapPolynomialRange);
+    for (int64_t i = 0; i < want.size(1); ++i)
+      acc[b][i] = std::fabs(rt::scalarScheduleMap(steps, acc[b][i] / r));
+  }
+  return std::get<0>(torch::sort(want, -1, true));
+}
+
 TEST(HardCap, PolynomialOnBoundedInputs) {
   torch::manual_seed(5);
-  const auto &steps = rt::hardCapPolynomialSteps();
   for (auto shape : kShapes) {
-    OneOp cap("lipt.spectral_hard_cap", "{sigma_max = 1.0}", shape);
+    OneOp cap("lipt.spectral_hard_cap",
+              "{sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>}",
+              shape);
     auto [w, s] = withSpectrum(shape, 0.05, 2.5);
     torch::Tensor got = svdvals(cap(w.to(torch::kFloat32)));
-    torch::Tensor want = s.clone();
-    auto acc = want.accessor<double, 2>();
-    for (int64_t b = 0; b < want.size(0); ++b)
-      for (int64_t i = 0; i < want.size(1); ++i)
-        acc[b][i] = std::fabs(rt::scalarScheduleMap(steps, acc[b][i]));
-    want = std::get<0>(torch::sort(want, -1, true));
-    EXPECT_LT(maxRelErr(got, want), 1e-5);
+    EXPECT_LT(maxRelErr(got, polynomialCapMap(s)), 1e-5);
+  }
+}
+
+// Far outside the polynomial's range (singular values up to 40 sigma_max,
+// where the bare steps give -0.998 at 4, inf at 4.5 and NaN from 5): the
+// rescale keeps every output finite and below kHardCapPolynomialMaxOutput.
+TEST(HardCap, PolynomialOutOfRangeStaysBounded) {
+  torch::manual_seed(15);
+  for (auto shape : kShapes) {
+    OneOp cap("lipt.spectral_hard_cap",
+              "{sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>}",
+              shape);
+    auto [w, s] = withSpectrum(shape, 0.5, 40.0);
+    torch::Tensor got = svdvals(cap(w.to(torch::kFloat32)));
+    EXPECT_TRUE(torch::isfinite(got).all().item<bool>());
+    EXPECT_LE(got.max().item<double>(),
+              rt::kHardCapPolynomialMaxOutput * (1 + 1e-5));
+    EXPECT_LT(maxRelErr(got, polynomialCapMap(s)), 1e-4);
   }
 }
 

@@ -162,4 +162,20 @@ TEST(HardCapPolynomial, MatchesTheDocumentedScalarMap) {
   EXPECT_GT(lipt_runtime::scalarScheduleMap(steps, 5.0), 1e100); // diverges
 }
 
+TEST(HardCapPolynomial, ValidRangeIsWhatTheHeaderSays) {
+  // Every input in [0, kHardCapPolynomialRange] lands in [0, MaxOutput]:
+  // the range the lowering rescales into before it applies the steps.
+  const auto &steps = lipt_runtime::hardCapPolynomialSteps();
+  double lo = 0, hi = 0;
+  for (int i = 0; i <= 350000; ++i) {
+    double y = lipt_runtime::scalarScheduleMap(
+        steps, lipt_runtime::kHardCapPolynomialRange * i / 350000);
+    lo = std::min(lo, y);
+    hi = std::max(hi, y);
+  }
+  EXPECT_GE(lo, 0.0);
+  EXPECT_LE(hi, lipt_runtime::kHardCapPolynomialMaxOutput);
+  EXPECT_LT(lipt_runtime::scalarScheduleMap(steps, 4.0), 0.0); // past it
+}
+
 } // namespace

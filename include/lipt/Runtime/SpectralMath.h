@@ -47,6 +47,16 @@ std::string namedScheduleList();
 /// The 4 hard-cap polynomial steps of paper-notes ("Hard cap polynomial").
 const std::vector<PolyStep> &hardCapPolynomialSteps();
 
+/// Singular values of W / sigma_max in [0, kHardCapPolynomialRange] map into
+/// [0, kHardCapPolynomialMaxOutput] under the steps; past ~3.67 the map
+/// turns negative, then explodes (4 -> -0.998, 4.5 -> inf, 5 -> NaN). The
+/// polynomial cap rescales its input into this range first. Both numbers
+/// are checked by a scan in test/Unit/SpectralMathTest.cpp.
+inline constexpr double kHardCapPolynomialRange = 3.5;
+/// The polynomial is not an exact min(1, s): it overshoots 1 by up to 1.1%
+/// near s = 1.4.
+inline constexpr double kHardCapPolynomialMaxOutput = 1.0109;
+
 /// Applies the steps to one singular value (already normalised).
 double scalarScheduleMap(const std::vector<PolyStep> &steps, double sigma);
 
