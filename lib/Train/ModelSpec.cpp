@@ -78,7 +78,10 @@ std::string optimizerKernelsSource(const ModelSpec &spec,
     if (grp.constraintKind == "soft_cap")
       op = "lipt.spectral_soft_cap %w {alpha = 1.0}";
     else if (grp.constraintKind == "hard_cap")
-      op = "lipt.spectral_hard_cap %w {sigma_max = 1.0}";
+      // The paper's polynomial, as the eager backend runs it: after a step
+      // the weights are within its range (and the lowering rescales if not).
+      op = "lipt.spectral_hard_cap %w {sigma_max = 1.0, method = "
+           "#lipt.hard_cap_method<polynomial>}";
     else if (grp.constraintKind == "hammer")
       op = "lipt.spectral_hammer %w {sigma_max = 1.0}";
     else if (grp.constraintKind == "normalize")
