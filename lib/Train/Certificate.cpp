@@ -3,6 +3,7 @@
 #include "Certificate.h"
 
 #include "lipt/Runtime/Certify.h"
+#include "lipt/Runtime/SpectralMath.h"
 
 #include <cmath>
 
@@ -117,7 +118,12 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
     if (w.role == WeightInfo::embed)
       return 1.0;
     capped &= w.constraint.enforced();
-    return w.constraint.enforced() ? w.constraint.sigmaMax : 0.0;
+    // Training's hard cap is the paper's polynomial, which lands up to 1.1%
+    // above sigma_max (SpectralMath.h): (b) must not promise less.
+    double overshoot = w.constraint.kind == "hard_cap"
+                           ? rt::kHardCapPolynomialMaxOutput
+                           : 1.0;
+    return w.constraint.enforced() ? w.constraint.sigmaMax * overshoot : 0.0;
   };
   rt::TransformerNorms caps = transformerNorms(model, capNorm);
   capped &= s.optimizer == "muon"; // only Muon projects the head rows
