@@ -120,9 +120,8 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
     capped &= w.constraint.enforced();
     // Training's hard cap is the paper's polynomial, which lands up to 1.1%
     // above sigma_max (SpectralMath.h): (b) must not promise less.
-    double overshoot = w.constraint.kind == "hard_cap"
-                           ? rt::kHardCapPolynomialMaxOutput
-                           : 1.0;
+    double overshoot =
+        w.constraint.kind == "hard_cap" ? rt::kHardCapPolynomialMaxOutput : 1.0;
     return w.constraint.enforced() ? w.constraint.sigmaMax * overshoot : 0.0;
   };
   rt::TransformerNorms caps = transformerNorms(model, capNorm);

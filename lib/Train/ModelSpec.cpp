@@ -1,11 +1,14 @@
 //===- ModelSpec.cpp - model spec names and JSON form ---------------------===//
 
 #include "lipt/Train/ModelSpec.h"
+#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Runtime/Nesting.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace json = llvm::json;
 using lipt_runtime::Status;
@@ -202,7 +205,39 @@ private:
 };
 } // namespace
 
+/// What a config must satisfy beyond its fields' types, checked against the
+/// dialect's own enums where the model ops have them.
+static std::string invalidConfig(const ModelSpec &s) {
+  if (s.optimizer != "muon" && s.optimizer != "adamw")
+    return "field 'train.optimizer' is '" + s.optimizer +
+           "'; expected muon or adamw";
+  if (!(s.lr >= 0) || !std::isfinite(s.lr))
+    return "field 'train.lr' must be a finite number >= 0";
+  if (s.steps < 0 || s.batch < 1 || s.seqLen < 1)
+    return "fields 'train.steps', 'train.batch' and 'train.seq_len' must be "
+           "positive";
+  for (size_t i = 0; i < s.blocks.size(); ++i)
+    for (auto [key, c] :
+         {std::pair{"attn", &s.blocks[i].attn}, {"mlp", &s.blocks[i].mlp}}) {
+      std::string field =
+          "field 'model.blocks[" + std::to_string(i) + "]." + key;
+      if (!mlir::lipt::symbolizeConstraintKind(c->kind))
+        return field + ".kind' is '" + c->kind +
+               "'; expected none, soft_cap, hard_cap, hammer or normalize";
+      if (c->enforced() && !(c->sigmaMax > 0 && std::isfinite(c->sigmaMax)))
+        return field + ".sigma_max' must be a finite number > 0";
+    }
+  return "";
+}
+
 Status fromJson(const std::string &text, ModelSpec &out) {
+  constexpr size_t kMaxJsonDepth = 64; // lipt's own configs nest 4 deep
+  // LLVM's JSON parser recurses once per level (lipt/Runtime/Nesting.h).
+  if (size_t depth = lipt_runtime::maxNestingDepth(text, "[{", "]}");
+      depth > kMaxJsonDepth)
+    return Status::error("the model config nests " + std::to_string(depth) +
+                         " levels deep; lipt reads at most " +
+                         std::to_string(kMaxJsonDepth));
   llvm::Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return Status::error("the model config is not JSON: " +
@@ -253,6 +288,8 @@ Status fromJson(const std::string &text, ModelSpec &out) {
   if (error.empty() && (s.vocab < 1 || s.d < 1 || s.heads < 1 ||
                         s.d % s.heads != 0 || s.hidden < 1))
     error = "model dimensions are inconsistent (vocab, d, heads, hidden)";
+  if (error.empty())
+    error = invalidConfig(s);
   if (!error.empty())
     return Status::error("model config: " + error);
   out = std::move(s);

@@ -2,6 +2,8 @@
 
 #include "TorchModel.h"
 
+#include <algorithm>
+
 #include "lipt/Runtime/Certify.h"
 
 #include <cmath>
@@ -179,6 +181,16 @@ std::vector<rt::NamedTensor> TorchModel::toNamedTensors() const {
 rt::Status TorchModel::load(const rt::Safetensors &file,
                             const std::string &path) {
   torch::NoGradGuard noGrad;
+  // Exactly the config's tensors: a tensor the config does not describe
+  // would otherwise be ignored, and a certificate computed from the rest
+  // (say, after the config's layer list was shortened) would be false.
+  for (const rt::NamedTensor &t : file.tensors)
+    if (std::none_of(weights.begin(), weights.end(),
+                     [&](const WeightInfo &w) { return w.name == t.name; }))
+      return rt::Status::error(
+          path + ": tensor '" + t.name +
+          "' is not a weight of the model its config (metadata 'lipt.config') "
+          "describes: the checkpoint and its config disagree");
   for (size_t i = 0; i < weights.size(); ++i) {
     const WeightInfo &w = weights[i];
     const rt::HostTensor *t = file.find(w.name);
