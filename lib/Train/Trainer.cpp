@@ -15,10 +15,14 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <sys/file.h>
 #include <thread>
 #include <unistd.h>
 
@@ -316,6 +320,36 @@ uint64_t trainSeed(int64_t seed, int64_t step) {
 }
 uint64_t validationSeed(int64_t seed) { return ~uint64_t(seed); }
 
+/// One writer per output directory: an exclusive flock on DIR/.lipt-run.lock
+/// for the run's lifetime. A second lipt-run on the same --out fails at once
+/// instead of interleaving its checkpoints with the first one's. The kernel
+/// drops the lock when the process ends, however it ends.
+class OutputLock {
+public:
+  explicit OutputLock(const std::string &dir) {
+    std::string file = dir + "/.lipt-run.lock";
+    fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw TrainError(file + ": cannot create the lock file (" +
+                       std::strerror(errno) + ")");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      throw TrainError(
+          err == EWOULDBLOCK
+              ? "another lipt-run is writing to " + dir + " (it holds " + file +
+                    "); wait for it to finish or choose another --out"
+              : file + ": cannot lock (" + std::strerror(err) + ")");
+    }
+  }
+  ~OutputLock() { ::close(fd); }
+  OutputLock(const OutputLock &) = delete;
+  OutputLock &operator=(const OutputLock &) = delete;
+
+private:
+  int fd = -1;
+};
+
 class Run {
 public:
   Run(const ModelSpec &spec, rt::Executable *kernels, const TrainOptions &o)
@@ -557,6 +591,7 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
 }
 
 int Run::execute() {
+  OutputLock lock(opts.outDir);
   setThreads(opts.threads);
   loadData();
   if (spec.optimizer == "muon")

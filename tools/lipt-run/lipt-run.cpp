@@ -40,22 +40,24 @@ namespace rt = lipt_runtime;
 /// Model files are IR text: 1 GiB is far past any real one.
 constexpr uint64_t kMaxModelBytes = uint64_t(1) << 30;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<module.mlir>"));
+static cl::OptionCategory runCategory("Running one function (--function)");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir>"),
+                                      cl::cat(runCategory));
 static cl::opt<std::string>
     functionName("function", cl::desc("Function of the module to run"),
-                 cl::value_desc("name"));
+                 cl::value_desc("name"), cl::cat(runCategory));
 static cl::list<std::string>
     inputs("input", cl::desc("An input, in order: 2x3xf32=[...] or @file.npy"),
-           cl::value_desc("tensor"));
+           cl::value_desc("tensor"), cl::cat(runCategory));
 static cl::list<std::string>
     outputs("output",
             cl::desc("Where result i goes, in order: @file.npy, or - to "
                      "print (the default for results without one)"),
-            cl::value_desc("@file.npy|-"));
+            cl::value_desc("@file.npy|-"), cl::cat(runCategory));
 static cl::opt<bool> listFunctions("list-functions",
                                    cl::desc("Print the module's functions "
-                                            "and their signatures"));
+                                            "and their signatures"),
+                                   cl::cat(runCategory));
 
 static cl::OptionCategory trainCategory("Training (without --function)");
 static cl::opt<std::string>
@@ -184,6 +186,16 @@ int main(int argc, char **argv) {
   // Before anything else: BLAS and OpenMP read these settings at load time.
   rt::tuneHostOrReexec(argv, "lipt-run");
   llvm::InitLLVM init(argc, argv);
+  // --help lists lipt-run's own options; LLVM's internal ones move behind
+  // --help-hidden (cl::HideUnrelatedOptions would hide them from it too).
+  for (auto &[name, option] : cl::getRegisteredOptions()) {
+    bool ours = name == "help" || name == "help-list" || name == "version" ||
+                llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
+                  return c == &runCategory || c == &trainCategory;
+                });
+    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
+      option->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(argc, argv, "lipt module runner\n");
 
   if (!certify.empty())
