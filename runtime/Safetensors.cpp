@@ -219,13 +219,38 @@ const HostTensor *Safetensors::find(const std::string &name) const {
   return nullptr;
 }
 
+std::string checksumOf(const Safetensors &file) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto add = [&](const void *data, size_t n) {
+    const unsigned char *p = static_cast<const unsigned char *>(data);
+    for (size_t i = 0; i < n; ++i)
+      h = (h ^ p[i]) * 0x100000001b3ull;
+  };
+  auto addString = [&](const std::string &s) { add(s.c_str(), s.size() + 1); };
+  for (const auto &[key, value] : file.metadata)
+    if (key != kChecksumKey) {
+      addString(key);
+      addString(value);
+    }
+  for (const NamedTensor &t : file.tensors) {
+    addString(t.name);
+    addString(t.tensor.type.str());
+    add(t.tensor.bytes.data(), t.tensor.bytes.size());
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "fnv1a64:%016llx", (unsigned long long)h);
+  return text;
+}
+
 Status writeSafetensors(const std::string &path, const Safetensors &file) {
+  std::map<std::string, std::string> metadata = file.metadata;
+  metadata[kChecksumKey] = checksumOf(file);
   std::set<std::string> names;
   std::string header = "{";
-  if (!file.metadata.empty()) {
+  {
     header += "\"__metadata__\":{";
     bool first = true;
-    for (const auto &[k, v] : file.metadata) {
+    for (const auto &[k, v] : metadata) {
       header += (first ? "" : ",") + jsonString(k) + ":" + jsonString(v);
       first = false;
     }
@@ -375,6 +400,15 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
                          " trailing bytes after the last tensor's data");
   for (auto &entry : byOffset)
     out.tensors.push_back(std::move(entry.second));
+  if (auto it = out.metadata.find(kChecksumKey); it != out.metadata.end()) {
+    std::string actual = checksumOf(out);
+    if (it->second != actual)
+      return Status::error(path + ": metadata '" + kChecksumKey + "' is " +
+                           it->second + " but the file hashes to " + actual +
+                           ": its data or fields changed after it was "
+                           "written (corrupt or edited)");
+    out.checksumVerified = true;
+  }
   return Status::success();
 }
 

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <random>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
@@ -350,6 +351,23 @@ private:
   int fd = -1;
 };
 
+/// 64 random bits, as hex.
+std::string newRunId() {
+  std::random_device rd;
+  char text[20];
+  std::snprintf(text, sizeof text, "%08x%08x", rd(), rd());
+  return text;
+}
+
+/// Every checkpoint lipt writes carries a checksum (Safetensors.h); one
+/// without it was not written by lipt, or had it removed.
+void requireChecksum(const rt::Safetensors &file, const std::string &path) {
+  if (!file.checksumVerified)
+    throw TrainError(path + ": metadata '" + rt::kChecksumKey +
+                     "' is missing; lipt writes it into every checkpoint, "
+                     "and reads none without it");
+}
+
 class Run {
 public:
   Run(const ModelSpec &spec, rt::Executable *kernels, const TrainOptions &o)
@@ -375,6 +393,9 @@ private:
                : spec.lr;
   }
   std::string path(const char *file) const { return opts.outDir + "/" + file; }
+  /// Names this run in its checkpoints, so a model file and an optimizer
+  /// file of different runs are never resumed together. Kept on resume.
+  std::string runId = newRunId();
   void progress(int64_t step, double loss, double tps, bool done);
 
   const ModelSpec spec;
@@ -443,6 +464,7 @@ void Run::saveCheckpoint(int64_t step) {
       {"format", "pt"},
       {"lipt.config", toJson(spec)},
       {"lipt.step", std::to_string(step)},
+      {"lipt.run_id", runId},
       {"lipt.vocabulary", vocabularyJson(corpus.vocabulary)}};
   json::Array hist;
   for (const HistoryEntry &h : history)
@@ -474,6 +496,8 @@ int64_t Run::resumeFrom() {
               optPath = path("optimizer.safetensors");
   check(rt::readSafetensors(modelPath, file));
   check(rt::readSafetensors(optPath, opt));
+  requireChecksum(file, modelPath);
+  requireChecksum(opt, optPath);
   auto metaOf = [](const rt::Safetensors &f, const std::string &key,
                    const std::string &p) -> std::string {
     auto it = f.metadata.find(key);
@@ -491,6 +515,12 @@ int64_t Run::resumeFrom() {
                      " was trained with a different model or "
                      "configuration than " +
                      opts.modelFile);
+  runId = metaOf(file, "lipt.run_id", modelPath);
+  if (metaOf(opt, "lipt.run_id", optPath) != runId)
+    throw TrainError(optPath + " belongs to run " +
+                     metaOf(opt, "lipt.run_id", optPath) + " but " + modelPath +
+                     " to run " + runId +
+                     " (two runs wrote into one directory)");
   std::string step = metaOf(file, "lipt.step", modelPath);
   if (metaOf(opt, "lipt.step", optPath) != step)
     throw TrainError(optPath + " is at step " +
@@ -759,6 +789,7 @@ int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
     setThreads(threads);
     rt::Safetensors file;
     check(rt::readSafetensors(checkpoint, file));
+    requireChecksum(file, checkpoint);
     auto it = file.metadata.find("lipt.config");
     if (it == file.metadata.end())
       throw TrainError(checkpoint + ": metadata 'lipt.config' is missing "

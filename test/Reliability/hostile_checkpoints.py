@@ -22,6 +22,35 @@ def read(path):
     return json.loads(data[8:8 + n]), data[8 + n:]
 
 
+def checksum(header, body):
+    """lipt's checksum (Safetensors.h): FNV-1a 64 over the metadata (sorted,
+    without the checksum), then each tensor's name, type and bytes in data
+    order. A deliberate editor recomputes it; these cases must still fail."""
+    h = 0xcbf29ce484222325
+    def add(data):
+        nonlocal h
+        for b in data:
+            h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    meta = header.get("__metadata__", {})
+    for k in sorted(meta):
+        if k != "lipt.checksum":
+            add(k.encode() + b"\0" + meta[k].encode() + b"\0")
+    dt = {"F32": "f32", "F64": "f64", "F16": "f16", "BF16": "bf16"}
+    tensors = sorted((v["data_offsets"], k) for k, v in header.items()
+                     if k != "__metadata__")
+    for (b, e), name in tensors:
+        t = header[name]
+        ty = "x".join(map(str, t["shape"] + [dt[t["dtype"]]]))
+        add(name.encode() + b"\0" + ty.encode() + b"\0" + body[b:e])
+    return "fnv1a64:%016x" % h
+
+
+def resigned(header, body):
+    h = json.loads(json.dumps(header))
+    h["__metadata__"]["lipt.checksum"] = checksum(h, body)
+    return json.dumps(h), body
+
+
 def write(path, header_text, body):
     header = header_text.encode()
     header += b" " * ((8 - len(header) % 8) % 8)
@@ -40,13 +69,23 @@ def variants(header, body):
         edit(c)
         h = dict(header)
         h["__metadata__"] = dict(meta, **{"lipt.config": json.dumps(c)})
-        return json.dumps(h), body
+        return resigned(h, body)
 
     def with_tensor(name, **fields):
         h = json.loads(json.dumps(header))
         h[name].update(fields)
         return json.dumps(h), body
 
+    assert checksum(header, body) == meta["lipt.checksum"], "checksum"
+    flipped = bytearray(body)
+    flipped[len(flipped) // 2] ^= 0x01
+    yield "flipped-data-byte", (json.dumps(header), bytes(flipped))
+    h = json.loads(json.dumps(header))
+    h["__metadata__"]["lipt.step"] = "999"
+    yield "edited-unsigned", (json.dumps(h), body)
+    h = json.loads(json.dumps(header))
+    del h["__metadata__"]["lipt.checksum"]
+    yield "no-checksum", (json.dumps(h), body)
     yield "one-layer-config", with_cfg(
         lambda c: c["model"].__setitem__("blocks", c["model"]["blocks"][:1]))
     yield "d-zero", with_cfg(lambda c: c["model"].__setitem__("d", 0))
@@ -60,7 +99,7 @@ def variants(header, body):
     deep = "[" * 100000 + "]" * 100000
     h = dict(header)
     h["__metadata__"] = dict(meta, **{"lipt.config": deep})
-    yield "deep-config", (json.dumps(h), body)
+    yield "deep-config", resigned(h, body)
     begin, end = header[first]["data_offsets"]
     yield "huge-shape", with_tensor(first, shape=[1000000, 1000000])
     yield "overflow-shape", with_tensor(
@@ -76,8 +115,8 @@ def variants(header, body):
     yield "duplicate-name", (dup, body)
     h = json.loads(json.dumps(header))
     del h[names[-1]]
-    yield "missing-tensor", (json.dumps(h), body[:header[names[-1]]
-                                              ["data_offsets"][0]])
+    yield "missing-tensor", resigned(
+        h, body[:header[names[-1]]["data_offsets"][0]])
 
 
 def main():

@@ -52,6 +52,19 @@ std::string readBytes(const std::string &path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+TEST(Safetensors, AFlippedDataByteFailsTheChecksum) {
+  std::string path = tempPath("flipped.safetensors");
+  ASSERT_TRUE(writeSafetensors(path, sample()).ok);
+  std::string bytes = readBytes(path);
+  bytes[bytes.size() - 3] ^= 0x10;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  Safetensors read;
+  Status s = readSafetensors(path, read);
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.message.find("changed after it was written"), std::string::npos)
+      << s.message;
+}
+
 TEST(Safetensors, RoundTripsEveryDTypeAndTheMetadata) {
   std::string path = tempPath("roundtrip.safetensors");
   Safetensors written = sample();
@@ -59,6 +72,10 @@ TEST(Safetensors, RoundTripsEveryDTypeAndTheMetadata) {
   Safetensors read;
   Status s = readSafetensors(path, read);
   ASSERT_TRUE(s.ok) << s.message;
+  // The writer adds its checksum, and the reader verified it.
+  EXPECT_TRUE(read.checksumVerified);
+  EXPECT_EQ(read.metadata.at(kChecksumKey), checksumOf(written));
+  read.metadata.erase(kChecksumKey);
   EXPECT_EQ(read.metadata, written.metadata);
   ASSERT_EQ(read.tensors.size(), 4u);
   for (size_t i = 0; i < 4; ++i) {

@@ -25,15 +25,29 @@ struct NamedTensor {
   HostTensor tensor;
 };
 
+/// The metadata key of the checksum lipt writes into every file: FNV-1a
+/// (64 bit) over the metadata, each tensor's name, dtype and shape, and the
+/// data. It catches a flipped byte or an edited field (safetensors itself has
+/// no checksum); it is not a signature against someone who recomputes it.
+inline constexpr const char *kChecksumKey = "lipt.checksum";
+
 struct Safetensors {
   std::map<std::string, std::string> metadata;
+  /// True when the file carried kChecksumKey and it matched (the read fails
+  /// when it does not match).
+  bool checksumVerified = false;
   /// In the order of their data offsets (the order they were written).
   std::vector<NamedTensor> tensors;
   /// The tensor called `name`, or nullptr.
   const HostTensor *find(const std::string &name) const;
 };
 
-/// Writes `file` to `path` atomically. Tensor names must be unique and not
+/// "fnv1a64:<16 hex digits>" of `file` (its metadata without kChecksumKey,
+/// its tensors' names, types and bytes, in order).
+std::string checksumOf(const Safetensors &file);
+
+/// Writes `file` to `path` atomically, with kChecksumKey added. Tensor names
+/// must be unique and not
 /// "__metadata__".
 Status writeSafetensors(const std::string &path, const Safetensors &file);
 /// Reads and validates `path`.
