@@ -40,7 +40,13 @@ static torch::Tensor projectTokens(const torch::Tensor &x) {
 }
 
 /// (c): random pairs, then gradient ascent on the ratio from the best ones.
-static double empiricalLowerBound(const TorchModel &model, uint64_t seed,
+static void throwIfStopped(const std::atomic<bool> *stop) {
+  if (stop && *stop)
+    throw CertificationInterrupted{};
+}
+
+static double empiricalLowerBound(const std::atomic<bool> *stop,
+                                  const TorchModel &model, uint64_t seed,
                                   int64_t seqLen) {
   torch::manual_seed(seed);
   const int64_t pairs = 16;
@@ -68,6 +74,7 @@ static double empiricalLowerBound(const TorchModel &model, uint64_t seed,
   torch::Tensor px = x.clone().requires_grad_(),
                 py = y.clone().requires_grad_();
   for (int step = 0; step < 40; ++step) {
+    throwIfStopped(stop);
     torch::Tensor r = ratio(px, py);
     best = std::max(best, r.max().item<double>());
     torch::Tensor loss = -torch::log(r.clamp_min(1e-30)).sum();
@@ -89,15 +96,16 @@ static double empiricalLowerBound(const TorchModel &model, uint64_t seed,
 }
 
 Certificate certify(const TorchModel &model, uint64_t probeSeed,
-                    int64_t probeSeqLen) {
+                    int64_t probeSeqLen, const std::atomic<bool> *stop) {
   Certificate c;
   const ModelSpec &s = model.spec;
   std::vector<double> exact(model.weights.size());
   for (size_t i = 0; i < model.weights.size(); ++i) {
+    throwIfStopped(stop);
     exact[i] = rmsToRmsNorm(model.weight(i));
     c.weightNorms[model.weights[i].name] = exact[i];
   }
-  c.empiricalC = empiricalLowerBound(model, probeSeed, probeSeqLen);
+  c.empiricalC = empiricalLowerBound(stop, model, probeSeed, probeSeqLen);
   if (s.hasLayerNorm()) {
     c.applicable = false;
     c.reason = "the model contains layer_norm, whose Lipschitz constant grows "

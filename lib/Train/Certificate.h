@@ -19,6 +19,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <atomic>
 #include <map>
 #include <optional>
 
@@ -39,10 +40,16 @@ struct Certificate {
   llvm::json::Object toJson() const;
 };
 
+/// Thrown by certify when `stop` turned true (Ctrl-C, SIGTERM): a
+/// certificate is computed whole or not at all.
+struct CertificationInterrupted {};
+
 /// Computes the certificate of `model`'s current weights. `probeSeed` seeds
 /// the perturbation search; `probeSeqLen` is the sequence length it probes.
+/// Checks `stop` (if given) between weights and search steps.
 Certificate certify(const TorchModel &model, uint64_t probeSeed,
-                    int64_t probeSeqLen);
+                    int64_t probeSeqLen,
+                    const std::atomic<bool> *stop = nullptr);
 
 } // namespace lipt_train
 

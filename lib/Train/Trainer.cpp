@@ -438,6 +438,8 @@ std::pair<double, double> Run::evaluate() {
   rt::SplitMix64 rng(validationSeed(spec.seed));
   double loss = 0, correct = 0;
   for (int64_t b = 0; b < spec.evalBatches; ++b) {
+    if (interrupted) // the caller checkpoints and stops
+      return {NAN, NAN};
     std::vector<int32_t> in, target;
     check(corpus.sample(corpus.validation, spec.batch, spec.seqLen, rng, in,
                         target));
@@ -711,6 +713,10 @@ int Run::execute() {
     bool last = step + 1 == end;
     if ((step + 1) % spec.evalInterval == 0 || last) {
       auto [valLoss, valAcc] = evaluate();
+      if (interrupted) { // during the evaluation: no history entry
+        ++step;
+        break;
+      }
       double elapsed = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
@@ -747,8 +753,19 @@ int Run::execute() {
                  (long long)step, (long long)spec.steps, opts.outDir.c_str());
     return 0;
   }
-  Certificate cert = certify(model, uint64_t(spec.seed) + 17,
-                             std::min<int64_t>(spec.seqLen, 64));
+  Certificate cert;
+  try {
+    cert = certify(model, uint64_t(spec.seed) + 17,
+                   std::min<int64_t>(spec.seqLen, 64), &interrupted);
+  } catch (const CertificationInterrupted &) {
+    // The last step's checkpoint is written; only the certificate is missing.
+    writeReport(step, true, nullptr, tokensPerSecond());
+    std::fprintf(stderr,
+                 "lipt-run: interrupted during certification; the step-%lld "
+                 "checkpoint in %s is complete (certify it with --certify)\n",
+                 (long long)step, opts.outDir.c_str());
+    return 130;
+  }
   writeReport(step, false, &cert, tokensPerSecond());
   if (!cert.applicable) {
     std::fprintf(stderr, "certificate: none (%s); empirical (c) %.4g\n",
@@ -800,8 +817,16 @@ int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
       throw TrainError(checkpoint + ": " + s.message);
     TorchModel model(spec);
     check(model.load(file, checkpoint));
-    Certificate cert = certify(model, uint64_t(spec.seed) + 17,
-                               std::min<int64_t>(spec.seqLen, 64));
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    Certificate cert;
+    try {
+      cert = certify(model, uint64_t(spec.seed) + 17,
+                     std::min<int64_t>(spec.seqLen, 64), &interrupted);
+    } catch (const CertificationInterrupted &) {
+      std::fprintf(stderr, "lipt-run: interrupted; no certificate written\n");
+      return 130;
+    }
     json::Object out = cert.toJson();
     out["checkpoint"] = checkpoint;
     std::string text =
