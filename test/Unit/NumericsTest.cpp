@@ -246,14 +246,21 @@ torch::Tensor polynomialCapMap(torch::Tensor s) {
   return std::get<0>(torch::sort(want, -1, true));
 }
 
+/// The polynomial hard cap (sigma_max 1, f32) on a weight of `shape` with
+/// singular values in [lo, hi]: {the result's, the input's} singular values.
+std::pair<torch::Tensor, torch::Tensor>
+polynomialCapSpectra(const std::vector<int64_t> &shape, double lo, double hi) {
+  OneOp cap("lipt.spectral_hard_cap",
+            "{sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>}",
+            shape);
+  auto [w, s] = withSpectrum(shape, lo, hi);
+  return {svdvals(cap(w.to(torch::kFloat32))), s};
+}
+
 TEST(HardCap, PolynomialOnBoundedInputs) {
   torch::manual_seed(5);
   for (auto shape : kShapes) {
-    OneOp cap("lipt.spectral_hard_cap",
-              "{sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>}",
-              shape);
-    auto [w, s] = withSpectrum(shape, 0.05, 2.5);
-    torch::Tensor got = svdvals(cap(w.to(torch::kFloat32)));
+    auto [got, s] = polynomialCapSpectra(shape, 0.05, 2.5);
     EXPECT_LT(maxRelErr(got, polynomialCapMap(s)), 1e-5);
   }
 }
@@ -264,11 +271,7 @@ TEST(HardCap, PolynomialOnBoundedInputs) {
 TEST(HardCap, PolynomialOutOfRangeStaysBounded) {
   torch::manual_seed(15);
   for (auto shape : kShapes) {
-    OneOp cap("lipt.spectral_hard_cap",
-              "{sigma_max = 1.0, method = #lipt.hard_cap_method<polynomial>}",
-              shape);
-    auto [w, s] = withSpectrum(shape, 0.5, 40.0);
-    torch::Tensor got = svdvals(cap(w.to(torch::kFloat32)));
+    auto [got, s] = polynomialCapSpectra(shape, 0.5, 40.0);
     EXPECT_TRUE(torch::isfinite(got).all().item<bool>());
     EXPECT_LE(got.max().item<double>(),
               rt::kHardCapPolynomialMaxOutput * (1 + 1e-5));
