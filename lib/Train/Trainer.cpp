@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <sys/file.h>
 #include <thread>
 #include <unistd.h>
@@ -351,6 +352,13 @@ private:
   int fd = -1;
 };
 
+/// `v` exactly, as a C99 hex float (strtod reads it back bit for bit).
+std::string hexDouble(double v) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%a", v);
+  return text;
+}
+
 /// 64 random bits, as hex.
 std::string newRunId() {
   std::random_device rd;
@@ -396,6 +404,11 @@ private:
   /// Names this run in its checkpoints, so a model file and an optimizer
   /// file of different runs are never resumed together. Kept on resume.
   std::string runId = newRunId();
+  /// Training losses since the last evaluation, for its train_loss. Saved in
+  /// checkpoints, so a run stopped between evaluations reports the same
+  /// averages after --resume.
+  double intervalLossSum = 0;
+  int64_t intervalLossCount = 0;
   void progress(int64_t step, double loss, double tps, bool done);
 
   const ModelSpec spec;
@@ -467,6 +480,8 @@ void Run::saveCheckpoint(int64_t step) {
       {"lipt.config", toJson(spec)},
       {"lipt.step", std::to_string(step)},
       {"lipt.run_id", runId},
+      {"lipt.interval_loss",
+       hexDouble(intervalLossSum) + " " + std::to_string(intervalLossCount)},
       {"lipt.vocabulary", vocabularyJson(corpus.vocabulary)}};
   json::Array hist;
   for (const HistoryEntry &h : history)
@@ -523,6 +538,14 @@ int64_t Run::resumeFrom() {
                      metaOf(opt, "lipt.run_id", optPath) + " but " + modelPath +
                      " to run " + runId +
                      " (two runs wrote into one directory)");
+  {
+    std::istringstream interval(metaOf(file, "lipt.interval_loss", modelPath));
+    std::string sum;
+    if (!(interval >> sum >> intervalLossCount) || intervalLossCount < 0)
+      throw TrainError(modelPath + ": metadata 'lipt.interval_loss' is not "
+                                   "'<sum> <count>'");
+    intervalLossSum = std::strtod(sum.c_str(), nullptr);
+  }
   std::string step = metaOf(file, "lipt.step", modelPath);
   if (metaOf(opt, "lipt.step", optPath) != step)
     throw TrainError(optPath + " is at step " +
@@ -661,8 +684,7 @@ int Run::execute() {
 
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
-  double lossSum = 0;
-  int64_t lossCount = 0, step = first;
+  int64_t step = first;
   double lastLoss = 0;
   auto tokensPerSecond = [&] {
     return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
@@ -705,8 +727,8 @@ int Run::execute() {
     optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
     ++stepsTimed;
     trainTokens += spec.batch * spec.seqLen;
-    lossSum += value;
-    ++lossCount;
+    intervalLossSum += value;
+    ++intervalLossCount;
     lastLoss = value;
     progress(step + 1, value, tokensPerSecond(), false);
 
@@ -720,10 +742,16 @@ int Run::execute() {
       double elapsed = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
-      history.push_back({step + 1, lossSum / double(lossCount), valLoss, valAcc,
-                         lrAt(step), tokensPerSecond(), elapsed});
-      lossSum = 0;
-      lossCount = 0;
+      history.push_back({step + 1, intervalLossSum / double(intervalLossCount),
+                         valLoss, valAcc, lrAt(step), tokensPerSecond(),
+                         elapsed});
+      // An evaluation only because --stop-after-step ends here keeps the
+      // interval open, so the next one averages what an uninterrupted run
+      // averages.
+      if ((step + 1) % spec.evalInterval == 0 || step + 1 == spec.steps) {
+        intervalLossSum = 0;
+        intervalLossCount = 0;
+      }
       if (tty)
         std::fputc('\n', stderr);
       std::fprintf(stderr,

@@ -41,8 +41,15 @@ def interrupt(cmd, sig, out):
 
 def losses(out):
     report = json.load(open(os.path.join(out, "report.json")))
-    return [(h["step"], h["train_loss"], h["val_loss"])
-            for h in report["history"]]
+    return {h["step"]: (h["train_loss"], h["val_loss"])
+            for h in report["history"]}
+
+
+def same_as(full, out):
+    """The uninterrupted run's evaluations, reproduced bit for bit (a run
+    stopped with --stop-after-step has one more entry, where it stopped)."""
+    a, b = losses(full), losses(out)
+    return all(b.get(step) == v for step, v in a.items())
 
 
 def main():
@@ -61,8 +68,17 @@ def main():
         print(f"{name}: checkpoint certifies: exit {cert.returncode}")
         subprocess.run(run(lipt_run, model, corpus, out, "--resume"),
                        check=True, capture_output=True)
-        same = losses(out) == losses(full)
+        same = same_as(full, out)
         print(f"{name}: resumed losses equal the uninterrupted run: {same}")
+    # Deterministically between two evaluations (the interval's running
+    # train loss travels in the checkpoint).
+    out = os.path.join(work, "stop11")
+    subprocess.run(run(lipt_run, model, corpus, out, "--stop-after-step",
+                       "11"), check=True, capture_output=True)
+    subprocess.run(run(lipt_run, model, corpus, out, "--resume"), check=True,
+                   capture_output=True)
+    print(f"stop11: resumed losses equal the uninterrupted run: "
+          f"{same_as(full, out)}")
 
 
 if __name__ == "__main__":
