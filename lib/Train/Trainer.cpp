@@ -11,7 +11,9 @@
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -392,6 +394,7 @@ private:
   }
   std::pair<double, double> evaluate();
   void saveCheckpoint(int64_t step);
+  void publishCheckpoint(const std::string &stepName);
   int64_t resumeFrom();
   void writeReport(int64_t step, bool interrupted, const Certificate *cert,
                    double tokensPerSecond);
@@ -488,8 +491,16 @@ void Run::saveCheckpoint(int64_t step) {
     hist.push_back(h.toJson());
   meta["lipt.history"] = jsonText(json::Value(std::move(hist)));
 
-  // Optimizer state first: a model file is only ever next to the optimizer
-  // state of its own step or a newer one, and resume checks they agree.
+  // Both files go into a directory of their own, which is then published
+  // in one step (publishCheckpoint): a crash at any instant leaves the
+  // previous pair whole.
+  char stepName[32];
+  std::snprintf(stepName, sizeof stepName, "step-%09lld", (long long)step);
+  std::string dir = opts.outDir + "/" + stepName;
+  llvm::sys::fs::remove_directories(dir); // an attempt a crash cut off
+  if (std::error_code ec = llvm::sys::fs::create_directory(dir))
+    throw TrainError(dir + ": cannot create the checkpoint directory (" +
+                     ec.message() + ")");
   rt::Safetensors opt;
   opt.metadata = meta;
   opt.metadata["lipt.optimizer"] = spec.optimizer;
@@ -499,12 +510,46 @@ void Run::saveCheckpoint(int64_t step) {
     for (size_t i = 0; i < model.weights.size(); ++i)
       opt.tensors.push_back({model.weights[i].name + "." + suffix,
                              toHost(model.weightIn(*list, i))});
-  check(rt::writeSafetensors(path("optimizer.safetensors"), opt));
+  check(rt::writeSafetensors(dir + "/optimizer.safetensors", opt));
 
   rt::Safetensors file;
   file.metadata = meta;
   file.tensors = model.toNamedTensors();
-  check(rt::writeSafetensors(path("model.safetensors"), file));
+  check(rt::writeSafetensors(dir + "/model.safetensors", file));
+  if (step == opts.killInCheckpointAtStep)
+    std::raise(SIGKILL);
+  publishCheckpoint(stepName);
+}
+
+/// DIR/checkpoint is a symlink to the newest complete step directory,
+/// replaced by one rename; DIR/model.safetensors and optimizer.safetensors
+/// are links through it, so readers of the stable names always see one
+/// step's pair. Older step directories are removed once the new one is
+/// published.
+void Run::publishCheckpoint(const std::string &stepName) {
+  auto link = [&](const std::string &target, const std::string &name) {
+    std::string tmp = path(".link.tmp");
+    ::unlink(tmp.c_str());
+    if (::symlink(target.c_str(), tmp.c_str()) != 0 ||
+        std::rename(tmp.c_str(), path(name.c_str()).c_str()) != 0)
+      throw TrainError(path(name.c_str()) + ": cannot publish the " +
+                       "checkpoint (" + std::strerror(errno) + ")");
+  };
+  link(stepName, "checkpoint");
+  for (const char *name : {"model.safetensors", "optimizer.safetensors"}) {
+    std::string target = std::string("checkpoint/") + name;
+    char current[256];
+    ssize_t n = ::readlink(path(name).c_str(), current, sizeof current - 1);
+    if (n < 0 || std::string(current, n) != target)
+      link(target, name); // once per directory (or over an old layout)
+  }
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(opts.outDir, ec), end;
+       it != end && !ec; it.increment(ec)) {
+    std::string name = llvm::sys::path::filename(it->path()).str();
+    if (llvm::StringRef(name).starts_with("step-") && name != stepName)
+      llvm::sys::fs::remove_directories(it->path());
+  }
 }
 
 int64_t Run::resumeFrom() {

@@ -129,7 +129,7 @@ def main():
         p = subprocess.run([lipt_run, "--certify", path], capture_output=True,
                            text=True, timeout=120)
         if p.returncode == 0:
-            bound = json.loads(p.stdout).get("sound_bound_a")
+            bound = json.loads(p.stdout).get("bound_a_sound")
             print(f"{case} rc=0: certified {bound}")
         else:
             line = (p.stderr.strip().splitlines() or ["<no message>"])[0]

@@ -102,6 +102,11 @@ static cl::opt<int64_t>
     injectNan("debug-inject-nan-at-step",
               cl::desc("Testing only: make the loss NaN at this step"),
               cl::init(-1), cl::Hidden, cl::cat(trainCategory));
+static cl::opt<int64_t> killInCheckpoint(
+    "debug-kill-in-checkpoint-at-step",
+    cl::desc("Testing only: SIGKILL after writing this step's checkpoint "
+             "files, before publishing them"),
+    cl::init(-1), cl::Hidden, cl::cat(trainCategory));
 
 static int fail(const std::string &message) {
   llvm::errs() << "lipt-run: error: " << message << "\n";
@@ -157,6 +162,7 @@ static int trainModel(ModuleOp module, MLIRContext &context) {
   options.threads = threads;
   options.backend = backend;
   options.injectNanAtStep = injectNan;
+  options.killInCheckpointAtStep = killInCheckpoint;
   rt::Status found = corpusPath(*spec, options.dataPath);
   if (!found)
     return fail(found.message);

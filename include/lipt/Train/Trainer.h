@@ -36,6 +36,10 @@ struct TrainOptions {
   int64_t stopAfter = 0;
   /// Testing the failure path: poison the loss at this step (-1: never).
   int64_t injectNanAtStep = -1;
+  /// Testing a crash mid-checkpoint: SIGKILL this process after the files of
+  /// this step's checkpoint are written, before they are published (-1:
+  /// never).
+  int64_t killInCheckpointAtStep = -1;
 };
 
 /// Trains `spec` from scratch or from `outDir`'s checkpoint; `kernels` holds
