@@ -172,26 +172,26 @@ Attribute schemaDefault(Builder &b, const SchemaArg &arg) {
   return b.getF64FloatAttr(d);
 }
 
-/// The arguments of `schema`, or none if `liptOp` has no functional schema.
-std::optional<SmallVector<SchemaArg>> schemaArgs(StringRef liptOp) {
-  for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas) {
-    StringRef text(s.schema);
-    if (!text.starts_with((liptOp + "(").str()))
-      continue; // another op, or the in-place list form
-    StringRef args = text.drop_until([](char c) { return c == '('; })
-                         .drop_front()
-                         .take_until([](char c) { return c == ')'; });
-    SmallVector<StringRef> parts;
-    args.split(parts, ", ");
-    SmallVector<SchemaArg> out;
-    for (StringRef part : parts) {
-      auto [type, rest] = part.split(' ');
-      auto [name, defaultValue] = rest.split('=');
-      out.push_back({type, name, defaultValue});
-    }
-    return out;
+/// The arguments of the PyTorch operator `name`'s schema, or none if lipt
+/// has no such operator.
+std::optional<SmallVector<SchemaArg>> schemaArgs(StringRef name) {
+  const lipt_torch::OpSchema *schema =
+      lipt_torch::findOpSchema(std::string_view(name.data(), name.size()));
+  if (!schema)
+    return std::nullopt;
+  StringRef args = StringRef(schema->schema)
+                       .drop_until([](char c) { return c == '('; })
+                       .drop_front()
+                       .take_until([](char c) { return c == ')'; });
+  SmallVector<StringRef> parts;
+  args.split(parts, ", ");
+  SmallVector<SchemaArg> out;
+  for (StringRef part : parts) {
+    auto [type, rest] = part.split(' ');
+    auto [name, defaultValue] = rest.split('=');
+    out.push_back({type, name, defaultValue});
   }
-  return std::nullopt;
+  return out;
 }
 
 /// The builtin tensor type of a torch-mlir `!torch.vtensor<[4,8],f32>` (as

@@ -188,27 +188,10 @@ KernelCache &kernelCache() {
 
 const lipt_torch::OpSchema &schemaOf(const c10::OperatorHandle &op) {
   std::string name = op.schema().name(); // "lipt::spectral_soft_cap"
-  name = name.substr(name.find("::") + 2);
-  for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas)
-    if (std::string(s.schema).rfind(name + "(", 0) == 0)
-      return s;
-  TORCH_CHECK(false, "lipt: no schema for ", op.schema().name());
-}
-
-/// `t` checked as a weight (rank >= 2, floating, CPU), contiguous.
-torch::Tensor checkedWeight(const torch::Tensor &t, const std::string &what) {
-  TORCH_CHECK(t.defined(), what, " is undefined");
-  TORCH_CHECK(t.dim() >= 2, what,
-              " must be a matrix or a batch of matrices "
-              "(rank >= 2), got rank ",
-              t.dim());
-  rt::DType dtype;
-  TORCH_CHECK(lipt_torch::toDType(t.scalar_type(), dtype), what, " has dtype ",
-              c10::toString(t.scalar_type()),
-              "; lipt computes on float32, float64, float16 and bfloat16");
-  TORCH_CHECK(t.device().is_cpu(), what, " is on ", t.device().str(),
-              "; lipt's PyTorch ops run on CPU tensors");
-  return t.contiguous();
+  const lipt_torch::OpSchema *schema = lipt_torch::findOpSchema(
+      std::string_view(name).substr(name.find("::") + 2));
+  TORCH_CHECK(schema, "lipt: no schema for ", name);
+  return *schema;
 }
 
 rt::TensorView viewOrThrow(const torch::Tensor &t, const std::string &what) {
@@ -216,6 +199,19 @@ rt::TensorView viewOrThrow(const torch::Tensor &t, const std::string &what) {
   rt::Status status = lipt_torch::viewOf(t, what, view);
   TORCH_CHECK(status.ok, status.message);
   return view;
+}
+
+/// `t` checked as a weight, contiguous: rank >= 2 here; defined, CPU and a
+/// float type by the adapter's own view check.
+torch::Tensor checkedWeight(const torch::Tensor &t, const std::string &what) {
+  TORCH_CHECK(t.defined(), what, " is undefined");
+  TORCH_CHECK(t.dim() >= 2, what,
+              " must be a matrix or a batch of matrices "
+              "(rank >= 2), got rank ",
+              t.dim());
+  torch::Tensor contiguous = t.contiguous();
+  viewOrThrow(contiguous, what);
+  return contiguous;
 }
 
 /// Runs `req` on `inputs`, returning `req.numResults` new tensors.
@@ -348,8 +344,7 @@ TORCH_LIBRARY(lipt, m) {
 TORCH_LIBRARY_IMPL(lipt, CPU, m) {
   warnAboutHostSettings();
   for (const lipt_torch::OpSchema &s : lipt_torch::kOpSchemas) {
-    std::string schema(s.schema);
-    std::string name = schema.substr(0, schema.find('('));
+    std::string name(s.name());
     m.impl(name.c_str(),
            torch::CppFunction::makeFromBoxedFunction<&runBoxed>());
   }

@@ -12,6 +12,8 @@
 #ifndef LIPT_TORCH_OPSCHEMAS_H
 #define LIPT_TORCH_OPSCHEMAS_H
 
+#include <string_view>
+
 namespace lipt_torch {
 
 struct OpSchema {
@@ -19,6 +21,11 @@ struct OpSchema {
   const char *liptOp;
   /// The TorchScript schema, as TORCH_LIBRARY's `def` takes it.
   const char *schema;
+  /// The operator's name: the schema up to its '(' ("muon_step_").
+  std::string_view name() const {
+    std::string_view text(schema);
+    return text.substr(0, text.find('('));
+  }
 };
 
 // Keep defaults equal to the ops' ODS defaults (LiptOps.td), except where a
@@ -54,6 +61,14 @@ inline constexpr OpSchema kOpSchemas[] = {
      "target_norm=1.0, str schedule=\"muon5\", str constraint=\"none\", "
      "float? sigma_max=None, str norm=\"spectral\") -> ()"},
 };
+
+/// The schema of the operator called `name`, or nullptr.
+inline const OpSchema *findOpSchema(std::string_view name) {
+  for (const OpSchema &s : kOpSchemas)
+    if (s.name() == name)
+      return &s;
+  return nullptr;
+}
 
 } // namespace lipt_torch
 
