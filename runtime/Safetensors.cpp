@@ -16,9 +16,6 @@ namespace lipt_runtime {
 
 namespace {
 
-/// Files are read whole into memory; far above any checkpoint lipt writes.
-constexpr uint64_t kMaxFileBytes = uint64_t(1) << 40;
-
 const char *safetensorsDType(DType t) {
   switch (t) {
   case DType::f32:
@@ -299,7 +296,7 @@ Status writeSafetensors(const std::string &path, const Safetensors &file) {
 }
 
 Status readSafetensors(const std::string &path, Safetensors &out) {
-  if (Status file = checkRegularFile(path, kMaxFileBytes); !file)
+  if (Status file = checkRegularFile(path, kMaxTensorFileBytes); !file)
     return Status::error(path + ": " + file.message);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
@@ -367,7 +364,7 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
     // The shape is checked against the bytes the file has before anything
     // is allocated: a header may claim any number of elements.
     uint64_t bytes = 0;
-    Status size = checkedByteSize(type, kMaxFileBytes, bytes);
+    Status size = checkedByteSize(type, kMaxTensorFileBytes, bytes);
     if (!size)
       return Status::error(where + ": field 'shape': " + size.message);
     if (uint64_t(e.number - b.number) != bytes)

@@ -17,8 +17,6 @@ namespace {
 /// Literals are typed on a command line: 1 GiB is far beyond any real one,
 /// and refusing more turns a typo (50000x50000) into an error, not a hang.
 constexpr uint64_t kMaxLiteralBytes = uint64_t(1) << 30;
-/// A .npy file is read whole into memory.
-constexpr uint64_t kMaxFileBytes = uint64_t(1) << 40;
 
 /// "2x3xf32" -> type.
 Status parseTypeSpec(const std::string &spec, TensorType &type) {
@@ -159,7 +157,7 @@ bool headerField(const std::string &h, const std::string &key,
 } // namespace
 
 Status readNpy(const std::string &path, HostTensor &out) {
-  if (Status file = checkRegularFile(path, kMaxFileBytes); !file)
+  if (Status file = checkRegularFile(path, kMaxTensorFileBytes); !file)
     return Status::error(path + ": " + file.message);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
@@ -222,7 +220,7 @@ Status readNpy(const std::string &path, HostTensor &out) {
   }
   // Checked against the bytes the file has before anything is allocated.
   uint64_t bytes = 0, dataSize = fileSize - dataStart;
-  if (Status size = checkedByteSize(type, kMaxFileBytes, bytes); !size)
+  if (Status size = checkedByteSize(type, kMaxTensorFileBytes, bytes); !size)
     return Status::error(path + ": field 'shape': " + size.message);
   if (bytes > dataSize)
     return Status::error(path + ": data truncated: expected " +

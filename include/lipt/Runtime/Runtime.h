@@ -96,6 +96,10 @@ Status checkArguments(const FunctionSignature &sig,
 /// out-of-memory abort.
 Status checkedByteSize(const TensorType &type, uint64_t limit, uint64_t &bytes);
 
+/// The largest tensor file (.npy, safetensors) the readers take: they read
+/// whole files into memory, and 1 TiB is far above any lipt writes.
+inline constexpr uint64_t kMaxTensorFileBytes = uint64_t(1) << 40;
+
 /// Succeeds when `path` is a regular, readable file of at most `maxBytes`;
 /// otherwise says why ("is a directory", "is not a regular file (a device,
 /// FIFO or socket)", its size), without the path. Checked with stat before
