@@ -354,6 +354,21 @@ private:
   int fd = -1;
 };
 
+/// Ctrl-C and SIGTERM set `interrupted`; training, evaluation and
+/// certification check it and stop cleanly.
+void catchInterrupts() {
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+}
+
+/// The certificate of trained weights, with the probe lipt-run always uses
+/// (seeded from the config, sequences of at most 64 tokens); throws
+/// CertificationInterrupted on Ctrl-C or SIGTERM.
+Certificate certifyTrained(const TorchModel &model) {
+  return certify(model, uint64_t(model.spec.seed) + 17,
+                 std::min<int64_t>(model.spec.seqLen, 64), &interrupted);
+}
+
 /// `v` exactly, as a C99 hex float (strtod reads it back bit for bit).
 std::string hexDouble(double v) {
   char text[40];
@@ -727,8 +742,7 @@ int Run::execute() {
       opts.dataPath.c_str(), torch::get_num_threads(),
       rt::blasCoreName().c_str(), opts.outDir.c_str());
 
-  std::signal(SIGINT, onInterrupt);
-  std::signal(SIGTERM, onInterrupt);
+  catchInterrupts();
   int64_t step = first;
   double lastLoss = 0;
   auto tokensPerSecond = [&] {
@@ -828,8 +842,7 @@ int Run::execute() {
   }
   Certificate cert;
   try {
-    cert = certify(model, uint64_t(spec.seed) + 17,
-                   std::min<int64_t>(spec.seqLen, 64), &interrupted);
+    cert = certifyTrained(model);
   } catch (const CertificationInterrupted &) {
     // The last step's checkpoint is written; only the certificate is missing.
     writeReport(step, true, nullptr, tokensPerSecond());
@@ -890,12 +903,10 @@ int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
       throw TrainError(checkpoint + ": " + s.message);
     TorchModel model(spec);
     check(model.load(file, checkpoint));
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    catchInterrupts();
     Certificate cert;
     try {
-      cert = certify(model, uint64_t(spec.seed) + 17,
-                     std::min<int64_t>(spec.seqLen, 64), &interrupted);
+      cert = certifyTrained(model);
     } catch (const CertificationInterrupted &) {
       std::fprintf(stderr, "lipt-run: interrupted; no certificate written\n");
       return 130;
