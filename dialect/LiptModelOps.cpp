@@ -165,11 +165,18 @@ LogicalResult ConvexResidualOp::verify() {
                          << getInput().getType();
   // N is the number of residual branches of the model: all of them agree.
   Operation *scope = (*this)->getParentOp();
+  if (!scope)
+    return success();
   int64_t count = 0;
   bool disagree = false;
   scope->walk([&](ConvexResidualOp other) {
     ++count;
-    disagree |= other.getBranchesAttr().getInt() != n;
+    // The other op may not be verified yet: its attribute can be missing
+    // or of another type (its own verifier reports that).
+    auto branches =
+        other->getAttrOfType<IntegerAttr>(other.getBranchesAttrName());
+    disagree |= branches && branches.getValue().getSignificantBits() <= 64 &&
+                branches.getInt() != n;
   });
   if (disagree)
     return emitOpError() << "all convex_residual ops of a model must have the "

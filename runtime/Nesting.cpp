@@ -3,6 +3,7 @@
 #include "lipt/Runtime/Nesting.h"
 
 #include <algorithm>
+#include <string>
 
 size_t lipt_runtime::maxNestingDepth(std::string_view text,
                                      std::string_view open,
@@ -29,4 +30,13 @@ size_t lipt_runtime::maxNestingDepth(std::string_view text,
     }
   }
   return deepest;
+}
+
+lipt_runtime::Status lipt_runtime::checkIRNesting(std::string_view irText) {
+  size_t depth = maxNestingDepth(irText, "[{(<", "]})>", "//");
+  if (depth <= kMaxIRNesting)
+    return Status::success();
+  return Status::error("brackets nest " + std::to_string(depth) +
+                       " levels deep; lipt reads IR nested at most " +
+                       std::to_string(kMaxIRNesting) + " deep");
 }

@@ -3,6 +3,7 @@
 #include "lipt/Runtime/Runtime.h"
 
 #include <cstring>
+#include <fstream>
 
 #include <cerrno>
 #include <cstring>
@@ -110,6 +111,23 @@ Status checkRegularFile(const std::string &path, uint64_t maxBytes) {
   if (::access(path.c_str(), R_OK) != 0)
     return Status::error(std::string("cannot open file (") +
                          std::strerror(errno) + ")");
+  return Status::success();
+}
+
+Status readFileBytes(const std::string &path, uint64_t maxBytes,
+                     std::string &bytes) {
+  if (Status file = checkRegularFile(path, maxBytes); !file)
+    return Status::error(path + ": " + file.message);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    return Status::error(path + ": cannot open file");
+  std::streamoff size = in.tellg();
+  if (size < 0 || uint64_t(size) > maxBytes)
+    return Status::error(path + ": cannot determine its size");
+  bytes.assign(size_t(size), '\0');
+  in.seekg(0);
+  if (size > 0 && !in.read(&bytes[0], size))
+    return Status::error(path + ": read failed (the file changed while read?)");
   return Status::success();
 }
 

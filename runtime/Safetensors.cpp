@@ -180,10 +180,15 @@ private:
         out.string += '\r';
         break;
       case 'u': {
-        if (pos + 4 > s.size())
-          return false;
-        unsigned code = std::stoul(s.substr(pos, 4), nullptr, 16);
-        pos += 4;
+        // Exactly four hex digits (std::stoul would throw on others).
+        unsigned code = 0;
+        for (int i = 0; i < 4; ++i, ++pos) {
+          if (pos >= s.size() ||
+              !std::isxdigit(static_cast<unsigned char>(s[pos])))
+            return false;
+          char h = s[pos];
+          code = code * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+        }
         if (code < 0x80) {
           out.string += char(code);
         } else if (code < 0x800) {
@@ -295,27 +300,20 @@ Status writeSafetensors(const std::string &path, const Safetensors &file) {
   return Status::success();
 }
 
-Status readSafetensors(const std::string &path, Safetensors &out) {
-  if (Status file = checkRegularFile(path, kMaxTensorFileBytes); !file)
-    return Status::error(path + ": " + file.message);
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    return Status::error(path + ": cannot open file");
-  uint64_t fileSize = uint64_t(in.tellg());
-  in.seekg(0);
-  unsigned char len[8];
-  if (fileSize < 8 || !in.read(reinterpret_cast<char *>(len), 8))
+Status parseSafetensors(std::string_view fileBytes, const std::string &path,
+                        Safetensors &out) {
+  uint64_t fileSize = fileBytes.size();
+  if (fileSize < 8)
     return Status::error(path + ": truncated: no 8-byte header length");
   uint64_t headerLen = 0;
   for (int i = 7; i >= 0; --i)
-    headerLen = headerLen * 256 + len[i];
+    headerLen = headerLen * 256 + static_cast<unsigned char>(fileBytes[i]);
   if (headerLen > fileSize - 8 || headerLen > (100u << 20))
     return Status::error(path + ": header length " + std::to_string(headerLen) +
                          " exceeds the file (" + std::to_string(fileSize) +
                          " bytes): truncated or "
                          "not safetensors");
-  std::string header(headerLen, '\0');
-  in.read(&header[0], headerLen);
+  std::string header(fileBytes.substr(8, headerLen));
   Json root;
   std::string error;
   if (!JsonParser(header).parse(root, error) || root.kind != Json::Object)
@@ -372,10 +370,9 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
                            std::to_string(e.number - b.number) + " bytes but " +
                            type.str() + " needs " + std::to_string(bytes));
     NamedTensor t{name, HostTensor(type)};
-    in.seekg(std::streamoff(dataStart + b.number));
-    if (!in.read(reinterpret_cast<char *>(t.tensor.bytes.data()),
-                 t.tensor.bytes.size()))
-      return Status::error(where + ": data truncated");
+    if (bytes != 0)
+      std::memcpy(t.tensor.bytes.data(),
+                  fileBytes.data() + dataStart + b.number, bytes);
     byOffset.emplace_back(uint64_t(b.number), std::move(t));
   }
   std::sort(byOffset.begin(), byOffset.end(),
@@ -407,6 +404,13 @@ Status readSafetensors(const std::string &path, Safetensors &out) {
     out.checksumVerified = true;
   }
   return Status::success();
+}
+
+Status readSafetensors(const std::string &path, Safetensors &out) {
+  std::string bytes;
+  if (Status read = readFileBytes(path, kMaxTensorFileBytes, bytes); !read)
+    return read;
+  return parseSafetensors(bytes, path, out);
 }
 
 } // namespace lipt_runtime

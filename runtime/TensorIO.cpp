@@ -2,6 +2,7 @@
 
 #include "lipt/Runtime/TensorIO.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -53,8 +54,9 @@ Status parseTensorLiteral(const std::string &text, HostTensor &out) {
   if (!s)
     return s;
   std::vector<double> values;
-  const char *p = text.c_str() + eq + 1;
-  while (*p) {
+  // To the end of the text: an embedded NUL is a bad number, not the end.
+  const char *p = text.c_str() + eq + 1, *last = text.c_str() + text.size();
+  while (p < last) {
     if (std::isspace(static_cast<unsigned char>(*p)) || *p == ',' ||
         *p == '[' || *p == ']') {
       ++p;
@@ -79,8 +81,18 @@ Status parseTensorLiteral(const std::string &text, HostTensor &out) {
                          std::to_string(values.size()) + " values, expected " +
                          std::to_string(n) + " (or 1 to splat)");
   out = HostTensor(type);
+  if (values.size() == 1 && n > 0) {
+    // A splat converts once and copies bytes: a 1 GiB splat takes a memcpy's
+    // time, not a billion conversions.
+    out.set(0, values[0]);
+    size_t size = dtypeSize(type.dtype);
+    for (size_t filled = size; filled < out.bytes.size(); filled *= 2)
+      std::memcpy(out.bytes.data() + filled, out.bytes.data(),
+                  std::min(filled, out.bytes.size() - filled));
+    return Status::success();
+  }
   for (int64_t i = 0; i < n; ++i)
-    out.set(i, values.size() == 1 ? values[0] : values[i]);
+    out.set(i, values[i]);
   return Status::success();
 }
 
@@ -156,34 +168,24 @@ bool headerField(const std::string &h, const std::string &key,
 }
 } // namespace
 
-Status readNpy(const std::string &path, HostTensor &out) {
-  if (Status file = checkRegularFile(path, kMaxTensorFileBytes); !file)
-    return Status::error(path + ": " + file.message);
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    return Status::error(path + ": cannot open file");
-  uint64_t fileSize = uint64_t(in.tellg());
-  in.seekg(0);
-  char magic[6];
-  unsigned char version[2];
-  if (!in.read(magic, 6) || std::memcmp(magic, kMagic, 6) != 0 ||
-      !in.read(reinterpret_cast<char *>(version), 2))
+Status parseNpy(std::string_view file, const std::string &path,
+                HostTensor &out) {
+  uint64_t fileSize = file.size();
+  if (fileSize < 8 || file.substr(0, 6) != std::string_view(kMagic, 6))
     return Status::error(path + ": not a .npy file (bad magic)");
-  uint32_t headerLen = 0;
-  unsigned char lenBytes[4] = {0, 0, 0, 0};
-  int lenSize = version[0] == 1 ? 2 : 4;
-  if (!in.read(reinterpret_cast<char *>(lenBytes), lenSize))
+  unsigned char major = static_cast<unsigned char>(file[6]);
+  int lenSize = major == 1 ? 2 : 4;
+  if (fileSize < uint64_t(8 + lenSize))
     return Status::error(path + ": truncated header");
+  uint32_t headerLen = 0;
   for (int i = lenSize - 1; i >= 0; --i)
-    headerLen = headerLen * 256 + lenBytes[i];
+    headerLen = headerLen * 256 + static_cast<unsigned char>(file[8 + i]);
   uint64_t dataStart = 6 + 2 + lenSize + uint64_t(headerLen);
   if (dataStart > fileSize)
     return Status::error(path + ": header length " + std::to_string(headerLen) +
                          " exceeds the file (" + std::to_string(fileSize) +
                          " bytes)");
-  std::string header(headerLen, '\0');
-  if (!in.read(&header[0], headerLen))
-    return Status::error(path + ": truncated header");
+  std::string header(file.substr(8 + lenSize, headerLen));
 
   std::string descr, fortran, shapeText;
   if (!headerField(header, "descr", descr) ||
@@ -230,11 +232,16 @@ Status readNpy(const std::string &path, HostTensor &out) {
     return Status::error(path + ": " + std::to_string(dataSize - bytes) +
                          " trailing bytes after the " + type.str() + " data");
   out = HostTensor(type);
-  if (!in.read(reinterpret_cast<char *>(out.bytes.data()), out.bytes.size()))
-    return Status::error(path + ": data truncated: expected " +
-                         std::to_string(out.bytes.size()) + " bytes for " +
-                         type.str());
+  if (bytes != 0)
+    std::memcpy(out.bytes.data(), file.data() + dataStart, bytes);
   return Status::success();
+}
+
+Status readNpy(const std::string &path, HostTensor &out) {
+  std::string bytes;
+  if (Status read = readFileBytes(path, kMaxTensorFileBytes, bytes); !read)
+    return read;
+  return parseNpy(bytes, path, out);
 }
 
 Status writeNpy(const std::string &path, const HostTensor &t) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages lipt builds and tests with (Debian 12).
-# Idempotent: installs only what is missing. Runs apt as root, or through sudo.
+# Idempotent: installs only what is missing. --fuzz adds the fuzzing
+# compiler (scripts/fuzz.sh). Runs apt as root, or through sudo.
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,10 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   python3-torch python3-numpy
 )
+# scripts/fuzz.sh also needs clang-22 and its libFuzzer/sanitizer runtimes.
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES+=(clang-22 libclang-rt-22-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

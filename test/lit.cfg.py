@@ -42,7 +42,10 @@ config.substitutions += [
      "-shared-libs=" + runner_libs),
 ]
 
+fuzzers = ["lipt-%s-fuzzer" % t for t in [
+    "safetensors", "npy", "tensor-literal", "spec-json", "model-import",
+    "custom-call-import"]]
 llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "lipt-capi-test",
-                                    "mlir-runner"],
+                                    "mlir-runner"] + fuzzers,
                                    [config.lipt_tools_dir,
                                     config.llvm_tools_dir])

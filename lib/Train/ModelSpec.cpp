@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace json = llvm::json;
 using lipt_runtime::Status;
@@ -208,6 +209,23 @@ private:
 /// What a config must satisfy beyond its fields' types, checked against the
 /// dialect's own enums where the model ops have them.
 static std::string invalidConfig(const ModelSpec &s) {
+  // Every real field is finite: JSON has no inf or nan (a number like 1e999
+  // parses as inf and would print back as text no JSON reader takes).
+  std::string nonFinite;
+  auto finite = [&](const char *section) {
+    return [&nonFinite, section](const char *key, const auto &v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>)
+        if (!std::isfinite(v) && nonFinite.empty())
+          nonFinite = std::string("field '") + section + key +
+                      "' must be a finite number";
+    };
+  };
+  forEachScalarField(s, finite("model."), finite("train."));
+  for (const lipt_runtime::PolyStep &p : s.orthogonalizeSteps)
+    if (!std::isfinite(p.a) || !std::isfinite(p.b) || !std::isfinite(p.c))
+      nonFinite = "field 'train.orthogonalize_steps' must hold finite numbers";
+  if (!nonFinite.empty())
+    return nonFinite;
   if (s.optimizer != "muon" && s.optimizer != "adamw")
     return "field 'train.optimizer' is '" + s.optimizer +
            "'; expected muon or adamw";

@@ -228,15 +228,9 @@ int main(int argc, char **argv) {
   auto file = openInputFile(inputFile, &error);
   if (!file)
     return fail(error);
-  // MLIR's parser recurses once per nesting level (lipt/Runtime/Nesting.h);
-  // a model nests a few levels, a hostile file 20,000.
-  constexpr size_t kMaxIRNesting = 256;
-  if (size_t depth =
-          rt::maxNestingDepth(file->getBuffer(), "[{(<", "]})>", "//");
-      depth > kMaxIRNesting)
-    return fail(inputFile + ": brackets nest " + std::to_string(depth) +
-                " levels deep; lipt-run reads IR nested at most " +
-                std::to_string(kMaxIRNesting) + " deep");
+  // MLIR's parser recurses once per nesting level (lipt/Runtime/Nesting.h).
+  if (rt::Status nesting = rt::checkIRNesting(file->getBuffer()); !nesting)
+    return fail(inputFile + ": " + nesting.message);
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)

@@ -10,6 +10,8 @@
 #ifndef LIPT_RUNTIME_NESTING_H
 #define LIPT_RUNTIME_NESTING_H
 
+#include "lipt/Runtime/Runtime.h"
+
 #include <cstddef>
 #include <string_view>
 
@@ -22,6 +24,13 @@ namespace lipt_runtime {
 size_t maxNestingDepth(std::string_view text, std::string_view open,
                        std::string_view close,
                        std::string_view lineComment = {});
+
+/// How deeply lipt's tools let MLIR text nest ([{(<): a model nests a few
+/// levels, a hostile file 20,000.
+inline constexpr size_t kMaxIRNesting = 256;
+/// Fails, saying how deep, when `irText` nests beyond kMaxIRNesting. Every
+/// reader of IR text (lipt-run, the fuzzers) calls this before MLIR's parser.
+Status checkIRNesting(std::string_view irText);
 
 } // namespace lipt_runtime
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lipt_runtime {
@@ -106,6 +107,12 @@ inline constexpr uint64_t kMaxTensorFileBytes = uint64_t(1) << 40;
 /// anything opens the file: opening a FIFO without a writer blocks, and a
 /// device such as /dev/zero never ends.
 Status checkRegularFile(const std::string &path, uint64_t maxBytes);
+
+/// Reads all of `path` into `bytes` after checkRegularFile; the error names
+/// the path. The parsers take bytes, not paths, so one parse serves files,
+/// memory and the fuzzers (fuzz/).
+Status readFileBytes(const std::string &path, uint64_t maxBytes,
+                     std::string &bytes);
 
 /// An owning host tensor, for tools and tests.
 struct HostTensor {

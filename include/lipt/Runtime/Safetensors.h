@@ -50,7 +50,10 @@ std::string checksumOf(const Safetensors &file);
 /// must be unique and not
 /// "__metadata__".
 Status writeSafetensors(const std::string &path, const Safetensors &file);
-/// Reads and validates `path`.
+/// Validates the bytes of a safetensors file; errors begin with `path`.
+Status parseSafetensors(std::string_view fileBytes, const std::string &path,
+                        Safetensors &out);
+/// Reads and validates `path` (readFileBytes, then parseSafetensors).
 Status readSafetensors(const std::string &path, Safetensors &out);
 
 } // namespace lipt_runtime

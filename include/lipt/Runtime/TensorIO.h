@@ -21,7 +21,11 @@ Status parseTensorLiteral(const std::string &text, HostTensor &out);
 /// Formats as "2x3xf32=[[1 2 3][4 5 6]]" (%g precision 7, or 16 for f64).
 std::string formatTensor(const HostTensor &t);
 
-/// Reads a NumPy .npy file (format 1.0-3.0). Errors name the file and field.
+/// Validates the bytes of a NumPy .npy file (format 1.0-3.0); errors begin
+/// with `path` and name the field.
+Status parseNpy(std::string_view file, const std::string &path,
+                HostTensor &out);
+/// Reads a .npy file (readFileBytes, then parseNpy).
 Status readNpy(const std::string &path, HostTensor &out);
 /// Writes `t` as a .npy file; bf16 has no NumPy dtype and is refused.
 Status writeNpy(const std::string &path, const HostTensor &t);
