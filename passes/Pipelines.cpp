@@ -9,6 +9,7 @@
 #include "lipt/Passes/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -96,6 +97,12 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
   // memref.subview/reshape metadata -> plain index arithmetic.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // bf16 conversions -> integer arithmetic. LLVM would otherwise call the
+  // compiler-rt builtin __truncsfbf2, which gcc 12's libgcc lacks: an
+  // ahead-of-time artifact (lipt-compile) could not link.
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   // Everything left (func, cf, arith, math, memref) -> LLVM dialect.
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -2,11 +2,10 @@
 
 #include "lipt/Runtime/Runtime.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
-
-#include <cerrno>
-#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +111,43 @@ Status checkRegularFile(const std::string &path, uint64_t maxBytes) {
     return Status::error(std::string("cannot open file (") +
                          std::strerror(errno) + ")");
   return Status::success();
+}
+
+Status parseTensorType(const std::string &spec, TensorType &type) {
+  std::vector<int64_t> shape;
+  size_t pos = 0;
+  while (true) {
+    size_t x = spec.find('x', pos);
+    std::string part = spec.substr(pos, x == std::string::npos ? x : x - pos);
+    if (x == std::string::npos) {
+      if (!parseDType(part, type.dtype))
+        return Status::error("unknown element type '" + part + "' in '" + spec +
+                             "' (expected f32, f64, f16 or bf16)");
+      type.shape = shape;
+      return Status::success();
+    }
+    char *end = nullptr;
+    errno = 0;
+    long long d = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || d < 0 || errno == ERANGE)
+      return Status::error("bad dimension '" + part + "' in '" + spec + "'");
+    shape.push_back(d);
+    pos = x + 1;
+  }
+}
+
+std::vector<int64_t> memrefDescriptor(const TensorView &view) {
+  size_t rank = view.type.shape.size();
+  std::vector<int64_t> d(3 + 2 * rank);
+  d[0] = d[1] = reinterpret_cast<int64_t>(view.data);
+  d[2] = 0;
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    d[3 + i] = view.type.shape[i];
+    d[3 + rank + i] = stride;
+    stride *= view.type.shape[i];
+  }
+  return d;
 }
 
 Status readFileBytes(const std::string &path, uint64_t maxBytes,

@@ -1,6 +1,7 @@
 //===- Safetensors.cpp - safetensors checkpoints --------------------------===//
 
 #include "lipt/Runtime/Safetensors.h"
+#include "lipt/Runtime/Json.h"
 
 #include <algorithm>
 #include <cctype>
@@ -38,179 +39,6 @@ bool parseSafetensorsDType(const std::string &s, DType &out) {
     }
   return false;
 }
-
-std::string jsonString(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += char(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += char(c);
-    }
-  }
-  return out + "\"";
-}
-
-//===--- A JSON reader for the header (objects, arrays, strings, integers) ===//
-
-struct Json {
-  enum Kind { Object, Array, String, Number, Other } kind = Other;
-  std::vector<std::pair<std::string, Json>> object;
-  std::vector<Json> array;
-  std::string string;
-  long long number = 0;
-  const Json *get(const std::string &key) const {
-    for (const auto &kv : object)
-      if (kv.first == key)
-        return &kv.second;
-    return nullptr;
-  }
-};
-
-class JsonParser {
-public:
-  explicit JsonParser(const std::string &text) : s(text) {}
-  bool parse(Json &out, std::string &error) {
-    if (!value(out, 0) || (skip(), pos != s.size())) {
-      error = "malformed JSON header at byte " + std::to_string(pos);
-      return false;
-    }
-    return true;
-  }
-
-private:
-  void skip() {
-    while (pos < s.size() && std::strchr(" \t\r\n", s[pos]))
-      ++pos;
-  }
-  bool value(Json &out, int depth) {
-    skip();
-    if (pos >= s.size() || depth > 16)
-      return false;
-    char c = s[pos];
-    if (c == '{') {
-      out.kind = Json::Object;
-      ++pos;
-      skip();
-      if (pos < s.size() && s[pos] == '}')
-        return ++pos, true;
-      while (true) {
-        Json key, v;
-        skip();
-        if (!string(key) || (skip(), pos >= s.size() || s[pos] != ':'))
-          return false;
-        ++pos;
-        if (!value(v, depth + 1))
-          return false;
-        out.object.emplace_back(key.string, std::move(v));
-        skip();
-        if (pos < s.size() && s[pos] == ',') {
-          ++pos;
-          continue;
-        }
-        return pos < s.size() && s[pos++] == '}';
-      }
-    }
-    if (c == '[') {
-      out.kind = Json::Array;
-      ++pos;
-      skip();
-      if (pos < s.size() && s[pos] == ']')
-        return ++pos, true;
-      while (true) {
-        Json v;
-        if (!value(v, depth + 1))
-          return false;
-        out.array.push_back(std::move(v));
-        skip();
-        if (pos < s.size() && s[pos] == ',') {
-          ++pos;
-          continue;
-        }
-        return pos < s.size() && s[pos++] == ']';
-      }
-    }
-    if (c == '"')
-      return string(out);
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      size_t start = pos++;
-      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))
-        ++pos;
-      out.kind = Json::Number;
-      errno = 0;
-      out.number =
-          std::strtoll(s.substr(start, pos - start).c_str(), nullptr, 10);
-      return errno == 0;
-    }
-    for (const char *word : {"true", "false", "null"})
-      if (s.compare(pos, std::strlen(word), word) == 0) {
-        pos += std::strlen(word);
-        out.kind = Json::Other;
-        return true;
-      }
-    return false;
-  }
-  bool string(Json &out) {
-    if (pos >= s.size() || s[pos] != '"')
-      return false;
-    ++pos;
-    out.kind = Json::String;
-    while (pos < s.size() && s[pos] != '"') {
-      char c = s[pos++];
-      if (c != '\\') {
-        out.string += c;
-        continue;
-      }
-      if (pos >= s.size())
-        return false;
-      char e = s[pos++];
-      switch (e) {
-      case 'n':
-        out.string += '\n';
-        break;
-      case 't':
-        out.string += '\t';
-        break;
-      case 'r':
-        out.string += '\r';
-        break;
-      case 'u': {
-        // Exactly four hex digits (std::stoul would throw on others).
-        unsigned code = 0;
-        for (int i = 0; i < 4; ++i, ++pos) {
-          if (pos >= s.size() ||
-              !std::isxdigit(static_cast<unsigned char>(s[pos])))
-            return false;
-          char h = s[pos];
-          code = code * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-        }
-        if (code < 0x80) {
-          out.string += char(code);
-        } else if (code < 0x800) {
-          out.string += char(0xc0 | (code >> 6));
-          out.string += char(0x80 | (code & 0x3f));
-        } else {
-          out.string += char(0xe0 | (code >> 12));
-          out.string += char(0x80 | ((code >> 6) & 0x3f));
-          out.string += char(0x80 | (code & 0x3f));
-        }
-        break;
-      }
-      default:
-        out.string += e; // \" \\ \/
-      }
-    }
-    return pos < s.size() && s[pos++] == '"';
-  }
-
-  const std::string &s;
-  size_t pos = 0;
-};
 
 } // namespace
 
@@ -253,7 +81,7 @@ Status writeSafetensors(const std::string &path, const Safetensors &file) {
     header += "\"__metadata__\":{";
     bool first = true;
     for (const auto &[k, v] : metadata) {
-      header += (first ? "" : ",") + jsonString(k) + ":" + jsonString(v);
+      header += (first ? "" : ",") + jsonQuote(k) + ":" + jsonQuote(v);
       first = false;
     }
     header += "}";
@@ -269,7 +97,7 @@ Status writeSafetensors(const std::string &path, const Safetensors &file) {
     uint64_t size = t.tensor.bytes.size();
     if (header.size() > 1)
       header += ",";
-    header += jsonString(t.name) + ":{\"dtype\":\"" +
+    header += jsonQuote(t.name) + ":{\"dtype\":\"" +
               safetensorsDType(t.tensor.type.dtype) + "\",\"shape\":[" + shape +
               "],\"data_offsets\":[" + std::to_string(offset) + "," +
               std::to_string(offset + size) + "]}";
@@ -314,11 +142,11 @@ Status parseSafetensors(std::string_view fileBytes, const std::string &path,
                          " bytes): truncated or "
                          "not safetensors");
   std::string header(fileBytes.substr(8, headerLen));
-  Json root;
-  std::string error;
-  if (!JsonParser(header).parse(root, error) || root.kind != Json::Object)
-    return Status::error(
-        path + ": " + (error.empty() ? "header is not a JSON object" : error));
+  JsonValue root;
+  if (Status json = parseJson(header, root); !json)
+    return Status::error(path + ": malformed JSON header: " + json.message);
+  if (root.kind != JsonValue::Object)
+    return Status::error(path + ": header is not a JSON object");
   uint64_t dataStart = 8 + headerLen, dataSize = fileSize - dataStart;
   out = Safetensors();
   std::vector<std::pair<uint64_t, NamedTensor>> byOffset;
@@ -328,33 +156,33 @@ Status parseSafetensors(std::string_view fileBytes, const std::string &path,
     if (!seen.insert(name).second)
       return Status::error(where + " appears twice in the header");
     if (name == "__metadata__") {
-      if (entry.kind != Json::Object)
+      if (entry.kind != JsonValue::Object)
         return Status::error(path + ": field '__metadata__' is not an object");
       for (const auto &[k, v] : entry.object) {
-        if (v.kind != Json::String)
+        if (v.kind != JsonValue::String)
           return Status::error(path + ": metadata '" + k + "' is not a string");
         out.metadata[k] = v.string;
       }
       continue;
     }
-    const Json *dtype = entry.get("dtype"), *shape = entry.get("shape"),
-               *offsets = entry.get("data_offsets");
-    if (entry.kind != Json::Object || !dtype || !shape || !offsets ||
-        dtype->kind != Json::String || shape->kind != Json::Array ||
-        offsets->kind != Json::Array || offsets->array.size() != 2)
+    const JsonValue *dtype = entry.get("dtype"), *shape = entry.get("shape"),
+                    *offsets = entry.get("data_offsets");
+    if (entry.kind != JsonValue::Object || !dtype || !shape || !offsets ||
+        dtype->kind != JsonValue::String || shape->kind != JsonValue::Array ||
+        offsets->kind != JsonValue::Array || offsets->array.size() != 2)
       return Status::error(where + ": needs dtype, shape and data_offsets");
     TensorType type;
     if (!parseSafetensorsDType(dtype->string, type.dtype))
       return Status::error(where + ": field 'dtype' is '" + dtype->string +
                            "'; lipt reads F32, F64, F16 and BF16");
-    for (const Json &d : shape->array) {
-      if (d.kind != Json::Number || d.number < 0)
+    for (const JsonValue &d : shape->array) {
+      if (d.kind != JsonValue::Number || d.number < 0)
         return Status::error(where + ": field 'shape' has a bad dimension");
       type.shape.push_back(d.number);
     }
-    const Json &b = offsets->array[0], &e = offsets->array[1];
-    if (b.kind != Json::Number || e.kind != Json::Number || b.number < 0 ||
-        e.number < b.number || uint64_t(e.number) > dataSize)
+    const JsonValue &b = offsets->array[0], &e = offsets->array[1];
+    if (b.kind != JsonValue::Number || e.kind != JsonValue::Number ||
+        b.number < 0 || e.number < b.number || uint64_t(e.number) > dataSize)
       return Status::error(
           where + ": field 'data_offsets' [" + std::to_string(b.number) + ", " +
           std::to_string(e.number) + "] is outside the data (" +

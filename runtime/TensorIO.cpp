@@ -19,29 +19,6 @@ namespace {
 /// and refusing more turns a typo (50000x50000) into an error, not a hang.
 constexpr uint64_t kMaxLiteralBytes = uint64_t(1) << 30;
 
-/// "2x3xf32" -> type.
-Status parseTypeSpec(const std::string &spec, TensorType &type) {
-  std::vector<int64_t> shape;
-  size_t pos = 0;
-  while (true) {
-    size_t x = spec.find('x', pos);
-    std::string part = spec.substr(pos, x == std::string::npos ? x : x - pos);
-    if (x == std::string::npos) {
-      if (!parseDType(part, type.dtype))
-        return Status::error("unknown element type '" + part + "' in '" + spec +
-                             "' (expected f32, f64, f16 or bf16)");
-      type.shape = shape;
-      return Status::success();
-    }
-    char *end = nullptr;
-    errno = 0;
-    long long d = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || d < 0 || errno == ERANGE)
-      return Status::error("bad dimension '" + part + "' in '" + spec + "'");
-    shape.push_back(d);
-    pos = x + 1;
-  }
-}
 } // namespace
 
 Status parseTensorLiteral(const std::string &text, HostTensor &out) {
@@ -50,7 +27,7 @@ Status parseTensorLiteral(const std::string &text, HostTensor &out) {
     return Status::error("tensor literal '" + text +
                          "' needs the form 2x3xf32=[...] (or @file.npy)");
   TensorType type;
-  Status s = parseTypeSpec(text.substr(0, eq), type);
+  Status s = parseTensorType(text.substr(0, eq), type);
   if (!s)
     return s;
   std::vector<double> values;

@@ -40,8 +40,9 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
   "$@" "fuzz/work/$target" "fuzz/corpus/$target" >"$log" 2>&1 || status=$?
 grep -E '^#[0-9]+ +(pulse|DONE)|ERROR|SUMMARY|artifact' "$log" || true
 execs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$log")
+took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
 if [ "$status" -eq 0 ]; then
-  echo "fuzz $target: ${execs:-?} executions in ${seconds} s, no finding"
+  echo "fuzz $target: ${execs:-?} executions in ${took:-$seconds} s, no finding"
 else
   echo "fuzz $target: FINDING after ${execs:-?} executions (exit $status):" \
     "$(ls -t "fuzz/findings/$target" | head -1)" >&2

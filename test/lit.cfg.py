@@ -33,6 +33,8 @@ config.substitutions += [
     ("%python", config.python_with_numpy),
     ("%lipt_case", config.python_with_numpy + " " +
      os.path.join(config.test_source_root, "Execution", "lipt_case.py")),
+    ("%lipt_runtime_run",
+     os.path.join(config.lipt_obj_root, "runtime-only", "bin", "lipt-run")),
     ("%lipt_plugin", os.path.join(config.lipt_lib_dir, "LiptPlugin.so")),
     ("%lipt_capi", os.path.join(config.lipt_lib_dir, "libLiptCAPI.so")),
     # The stock tool, by absolute path: the plugin test must not pick up
@@ -45,7 +47,8 @@ config.substitutions += [
 fuzzers = ["lipt-%s-fuzzer" % t for t in [
     "safetensors", "npy", "tensor-literal", "spec-json", "model-import",
     "custom-call-import"]]
-llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "lipt-capi-test",
+llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "lipt-compile",
+                                    "lipt-capi-test",
                                     "mlir-runner"] + fuzzers,
                                    [config.lipt_tools_dir,
                                     config.llvm_tools_dir])

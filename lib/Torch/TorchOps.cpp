@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Dialect/LiptPortable.h"
-#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Torch/OpSchemas.h"
 #include "lipt/Torch/TorchAdapter.h"

@@ -6,6 +6,8 @@ the result with the independent float64 reference of lipt_case.py.
 
 Writes WORKDIR/module.mlir and WORKDIR/w.npy, runs lipt-run with
 --output=@WORKDIR/out.npy, and prints the relative error and PASS/FAIL.
+With --compile LIPT_COMPILE, the module is first compiled ahead of time to
+WORKDIR/module.lipt.so, and LIPT_RUN runs that artifact instead.
 
 --form says how the module calls the op, as other frameworks write it:
   lipt       the lipt op itself (default);
@@ -94,6 +96,7 @@ def main():
     p.add_argument("--range", default="0.1,2.0")
     p.add_argument("--tol", type=float, default=1e-5)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--compile", metavar="LIPT_COMPILE")
     p.add_argument("--form", default="lipt",
                    choices=["lipt", "typed-ffi", "jax", "torch"])
     a = p.parse_args(rest)
@@ -117,6 +120,10 @@ def main():
     np_dtype = {"f32": np.float32, "f64": np.float64, "f16": np.float16}
     np.save(os.path.join(workdir, "w.npy"), w.astype(np_dtype[a.dtype]))
     out = os.path.join(workdir, "out.npy")
+    if a.compile:
+        artifact = os.path.join(workdir, "module.lipt.so")
+        subprocess.run([a.compile, module, "-o", artifact], check=True)
+        module = artifact
     subprocess.run([lipt_run, module, "--function=step",
                     "--input=@" + os.path.join(workdir, "w.npy"),
                     "--output=@" + out], check=True)

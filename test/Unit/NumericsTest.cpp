@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"

@@ -13,36 +13,35 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RunFunction.h"
+
+#include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Dialect/LiptOps.h"
-#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/CharCorpus.h"
 #include "lipt/Runtime/HostTuning.h"
-#include "lipt/Runtime/Nesting.h"
 #include "lipt/Runtime/TensorIO.h"
+#include "lipt/Tools/CommandLine.h"
+#include "lipt/Tools/ModuleFile.h"
 #include "lipt/Train/ModelImport.h"
 #include "lipt/Train/Trainer.h"
 
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 namespace cl = llvm::cl;
 namespace rt = lipt_runtime;
 
-/// Model files are IR text: 1 GiB is far past any real one.
-constexpr uint64_t kMaxModelBytes = uint64_t(1) << 30;
-
 static cl::OptionCategory runCategory("Running one function (--function)");
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir>"),
-                                      cl::cat(runCategory));
+static cl::opt<std::string>
+    inputFile(cl::Positional, cl::desc("<module.mlir|artifact.lipt.so>"),
+              cl::cat(runCategory));
 static cl::opt<std::string>
     functionName("function", cl::desc("Function of the module to run"),
                  cl::value_desc("name"), cl::cat(runCategory));
@@ -108,19 +107,16 @@ static cl::opt<int64_t> killInCheckpoint(
              "files, before publishing them"),
     cl::init(-1), cl::Hidden, cl::cat(trainCategory));
 
-static int fail(const std::string &message) {
-  llvm::errs() << "lipt-run: error: " << message << "\n";
-  return 1;
-}
+using lipt_run::fail;
 
-static std::string signatureText(const rt::FunctionSignature &sig) {
-  std::string s = sig.name + "(";
-  for (size_t i = 0; i < sig.inputs.size(); ++i)
-    s += (i ? ", " : "") + sig.inputs[i].str();
-  s += ") -> (";
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    s += (i ? ", " : "") + sig.outputs[i].str();
-  return s + ")";
+static lipt_run::RunFunctionOptions runOptions() {
+  lipt_run::RunFunctionOptions options;
+  options.source = inputFile;
+  options.function = functionName;
+  options.inputs = inputs;
+  options.outputs = outputs;
+  options.list = listFunctions;
+  return options;
 }
 
 /// The corpus: --data, else the model's `data` (relative to the model
@@ -192,16 +188,7 @@ int main(int argc, char **argv) {
   // Before anything else: BLAS and OpenMP read these settings at load time.
   rt::tuneHostOrReexec(argv, "lipt-run");
   llvm::InitLLVM init(argc, argv);
-  // --help lists lipt-run's own options; LLVM's internal ones move behind
-  // --help-hidden (cl::HideUnrelatedOptions would hide them from it too).
-  for (auto &[name, option] : cl::getRegisteredOptions()) {
-    bool ours = name == "help" || name == "help-list" || name == "version" ||
-                llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
-                  return c == &runCategory || c == &trainCategory;
-                });
-    if (!ours && option->getOptionHiddenFlag() == cl::NotHidden)
-      option->setHiddenFlag(cl::Hidden);
-  }
+  lipt::showOnlyOwnOptionsInHelp({&runCategory, &trainCategory});
   cl::ParseCommandLineOptions(argc, argv, "lipt module runner\n");
 
   if (!certify.empty())
@@ -211,97 +198,23 @@ int main(int argc, char **argv) {
                 "[--steps N] [--out DIR] [--resume], or --certify "
                 "CHECKPOINT)");
 
-  DialectRegistry registry;
-  lipt::registerCpuExecutionDialects(registry);
-  MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  // IR from other frameworks (generic-form StableHLO with lipt custom calls)
-  // parses; the CPU pipeline imports the calls and reports anything else.
-  context.allowUnregisteredDialects();
+  // An artifact (lipt-compile's output) runs without compiling anything.
+  if (rt::isArtifactFile(inputFile))
+    return lipt_run::runArtifact(runOptions());
 
-  // Opening a FIFO blocks and a device never ends: only regular files.
-  if (rt::Status file = rt::checkRegularFile(inputFile, kMaxModelBytes); !file)
-    return fail(inputFile + ": " + file.message);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  lipt::ModuleFileReader reader(*context);
   std::string error;
-  auto file = openInputFile(inputFile, &error);
-  if (!file)
-    return fail(error);
-  // MLIR's parser recurses once per nesting level (lipt/Runtime/Nesting.h).
-  if (rt::Status nesting = rt::checkIRNesting(file->getBuffer()); !nesting)
-    return fail(inputFile + ": " + nesting.message);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = reader.read(inputFile, error);
   if (!module)
-    return 1; // the parser reported where
+    return error.empty() ? 1 : fail(error); // else the parser reported where
 
   if (!listFunctions && functionName.empty())
-    return trainModel(*module, context);
+    return trainModel(*module, *context);
 
   FailureOr<std::unique_ptr<rt::Executable>> exe = lipt::compileForCpu(*module);
   if (failed(exe))
     return 1; // diagnostics were emitted with locations
 
-  if (listFunctions) {
-    for (const rt::FunctionSignature &sig : (*exe)->functions())
-      llvm::outs() << signatureText(sig) << "\n";
-    return 0;
-  }
-  const rt::FunctionSignature *sig = (*exe)->lookup(functionName);
-  if (!sig) {
-    std::string known;
-    for (const rt::FunctionSignature &s : (*exe)->functions())
-      known += (known.empty() ? "" : ", ") + s.name;
-    return fail("no function '" + functionName + "' in " + inputFile +
-                " (functions: " + (known.empty() ? "none" : known) + ")");
-  }
-  if (inputs.size() != sig->inputs.size())
-    return fail("function " + signatureText(*sig) + " takes " +
-                std::to_string(sig->inputs.size()) + " inputs, got " +
-                std::to_string(inputs.size()) + " --input");
-  if (outputs.size() > sig->outputs.size())
-    return fail("function " + signatureText(*sig) + " has " +
-                std::to_string(sig->outputs.size()) + " results, got " +
-                std::to_string(outputs.size()) + " --output");
-
-  std::vector<rt::HostTensor> in(inputs.size());
-  std::vector<rt::TensorView> inViews;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string &spec = inputs[i];
-    rt::Status s = spec.rfind("@", 0) == 0
-                       ? rt::readNpy(spec.substr(1), in[i])
-                       : rt::parseTensorLiteral(spec, in[i]);
-    if (!s)
-      return fail("--input #" + std::to_string(i) + ": " + s.message);
-    if (!(in[i].type == sig->inputs[i]))
-      return fail("--input #" + std::to_string(i) + " is " + in[i].type.str() +
-                  " but " + functionName + " expects " + sig->inputs[i].str());
-    inViews.push_back(in[i].view());
-  }
-  std::vector<rt::HostTensor> out;
-  std::vector<rt::TensorView> outViews;
-  for (const rt::TensorType &t : sig->outputs)
-    out.emplace_back(t);
-  for (rt::HostTensor &t : out)
-    outViews.push_back(t.view());
-
-  rt::Status s = (*exe)->invoke(functionName, inViews, outViews);
-  if (!s)
-    return fail(s.message);
-
-  for (size_t i = 0; i < out.size(); ++i) {
-    std::string dest = i < outputs.size() ? outputs[i] : "-";
-    if (dest == "-") {
-      llvm::outs() << rt::formatTensor(out[i]) << "\n";
-      continue;
-    }
-    if (dest.rfind("@", 0) != 0)
-      return fail("--output #" + std::to_string(i) + " '" + dest +
-                  "' must be @file.npy or -");
-    rt::Status w = rt::writeNpy(dest.substr(1), out[i]);
-    if (!w)
-      return fail("--output #" + std::to_string(i) + ": " + w.message);
-  }
-  return 0;
+  return runFunction(**exe, runOptions());
 }

@@ -85,6 +85,15 @@ public:
                         Stream stream = nullptr) = 0;
 };
 
+/// Parses a type as TensorType::str() prints it ("2x3xf32", "f32"); the
+/// error names the bad dimension or element type.
+Status parseTensorType(const std::string &spec, TensorType &type);
+
+/// The memref descriptor of a dense row-major view, as compiled lipt code
+/// takes it (include/lipt-c/Artifact.h): {allocated, aligned, offset,
+/// sizes[rank], strides[rank]}, each 64 bits.
+std::vector<int64_t> memrefDescriptor(const TensorView &view);
+
 /// Checks views against a signature; the message names the argument.
 Status checkArguments(const FunctionSignature &sig,
                       const std::vector<TensorView> &inputs,

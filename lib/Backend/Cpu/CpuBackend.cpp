@@ -1,4 +1,4 @@
-//===- CpuExecutable.cpp - compile a module to a CPU Executable -----------===//
+//===- CpuBackend.cpp - lower a module for the CPU and JIT-compile it -----===//
 //
 // Calling convention: lipt-cpu-pipeline turns tensor results into
 // caller-allocated out-parameters (buffer-results-to-out-params) and every
@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lipt/Execution/CpuExecutable.h"
+#include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/InitAll.h"
 #include "lipt/Passes/Passes.h"
 #include "lipt/Runtime/BlasShims.h"
@@ -83,22 +83,6 @@ FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
   return out;
 }
 
-/// A ranked memref descriptor {allocated, aligned, offset, sizes, strides}
-/// as the C interface expects it, over dense row-major memory.
-std::vector<int64_t> descriptorFor(const rt::TensorView &view) {
-  size_t rank = view.type.shape.size();
-  std::vector<int64_t> d(3 + 2 * rank);
-  d[0] = d[1] = reinterpret_cast<int64_t>(view.data);
-  d[2] = 0;
-  int64_t stride = 1;
-  for (size_t i = rank; i-- > 0;) {
-    d[3 + i] = view.type.shape[i];
-    d[3 + rank + i] = stride;
-    stride *= view.type.shape[i];
-  }
-  return d;
-}
-
 /// Points compiled code's malloc/free at the runtime's scratch cache
 /// (Scratch.h): the temporaries of one call are the next call's, without
 /// fresh pages each time. Only this module's calls change; mlir-runner and
@@ -146,9 +130,9 @@ public:
       return s;
     std::vector<std::vector<int64_t>> descriptors;
     for (const rt::TensorView &v : inputs)
-      descriptors.push_back(descriptorFor(v));
+      descriptors.push_back(rt::memrefDescriptor(v));
     for (const rt::TensorView &v : outputs)
-      descriptors.push_back(descriptorFor(v));
+      descriptors.push_back(rt::memrefDescriptor(v));
     std::vector<void *> pointers;
     for (auto &d : descriptors)
       pointers.push_back(d.data());
@@ -168,8 +152,8 @@ private:
 
 } // namespace
 
-FailureOr<std::unique_ptr<rt::Executable>>
-mlir::lipt::compileForCpu(ModuleOp module) {
+FailureOr<std::vector<rt::FunctionSignature>>
+mlir::lipt::lowerForCpu(ModuleOp module) {
   std::vector<rt::FunctionSignature> sigs;
   MLIRContext *ctx = module.getContext();
   for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
@@ -214,6 +198,15 @@ mlir::lipt::compileForCpu(ModuleOp module) {
 
   if (failed(useScratchAllocator(module)))
     return failure();
+  return sigs;
+}
+
+FailureOr<std::unique_ptr<rt::Executable>>
+mlir::lipt::compileForCpu(ModuleOp module) {
+  FailureOr<std::vector<rt::FunctionSignature>> lowered = lowerForCpu(module);
+  if (failed(lowered))
+    return failure();
+  std::vector<rt::FunctionSignature> sigs = std::move(*lowered);
 
   static bool targetsInitialised = [] {
     llvm::InitializeNativeTarget();

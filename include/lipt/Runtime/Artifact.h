@@ -1,0 +1,37 @@
+//===- Artifact.h - run a compiled lipt artifact without LLVM ---*- C++ -*-===//
+//
+// An artifact is the shared library lipt-compile writes (its C ABI is in
+// include/lipt-c/Artifact.h). Loading one needs only the dynamic loader:
+// this is how a machine without LLVM (the runtime-only build, a GPU node,
+// a PyTorch process) runs lipt code that was compiled elsewhere.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_RUNTIME_ARTIFACT_H
+#define LIPT_RUNTIME_ARTIFACT_H
+
+#include "lipt/Runtime/Runtime.h"
+
+#include <memory>
+#include <string>
+
+namespace lipt_runtime {
+
+/// The largest artifact loadArtifact opens (its manifest is read whole).
+inline constexpr uint64_t kMaxArtifactBytes = uint64_t(1) << 32;
+
+/// True when `path` is a regular file that starts like a shared library
+/// (ELF), so tools can take either IR text or an artifact as their input.
+/// Never opens anything but a regular file (a FIFO would block).
+bool isArtifactFile(const std::string &path);
+
+/// Loads the artifact at `path` into an Executable. Errors name the file
+/// and what is wrong: not a regular file, not loadable (the loader's
+/// message, for example a missing liblipt_blas_shims.so), no manifest, a
+/// manifest field missing or of the wrong type, another ABI version, an
+/// entry point the library lacks.
+Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out);
+
+} // namespace lipt_runtime
+
+#endif // LIPT_RUNTIME_ARTIFACT_H

@@ -1,0 +1,83 @@
+//===- lipt-compile.cpp - compile lipt modules ahead of time --------------===//
+//
+//   lipt-compile x.mlir --target=cpu -o x.lipt.so [--target-cpu=host]
+//
+// Writes an artifact (include/lipt-c/Artifact.h): a shared library with a
+// JSON manifest and one C entry point per public function, which
+// lipt_runtime::loadArtifact, `lipt-run x.lipt.so --function=NAME` and the
+// runtime-only build run without LLVM. The input is IR text: lipt ops,
+// anything lowered to linalg/tensor/arith, or foreign IR whose lipt custom
+// calls lipt-cpu-pipeline imports.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Tools/CommandLine.h"
+#include "lipt/Tools/ModuleFile.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory compileCategory("Compiling (lipt-compile)");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir>"),
+                                      cl::cat(compileCategory));
+static cl::opt<std::string> outputFile("o",
+                                       cl::desc("The artifact to write "
+                                                "(conventionally x.lipt.so)"),
+                                       cl::value_desc("file"),
+                                       cl::cat(compileCategory));
+static cl::opt<std::string> target("target",
+                                   cl::desc("What the artifact runs on: cpu"),
+                                   cl::init("cpu"), cl::cat(compileCategory));
+static cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("The CPU the code may assume: an LLVM CPU name (default "
+             "x86-64-v3: any x86 server of the last decade), or host (this "
+             "machine: fastest here, may fail elsewhere)"),
+    cl::init("x86-64-v3"), cl::cat(compileCategory));
+
+static int fail(const std::string &message) {
+  llvm::errs() << "lipt-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// The folder of liblipt_blas_shims.so: lib/ beside this tool's bin/.
+static std::string runtimeLibDir(const char *argv0) {
+  std::string exe =
+      llvm::sys::fs::getMainExecutable(argv0, (void *)&runtimeLibDir);
+  llvm::SmallString<256> dir(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(dir, "lib");
+  return std::string(dir);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  lipt::showOnlyOwnOptionsInHelp({&compileCategory});
+  cl::ParseCommandLineOptions(argc, argv, "lipt ahead-of-time compiler\n");
+  if (inputFile.empty() || outputFile.empty())
+    return fail("usage: lipt-compile x.mlir --target=cpu -o x.lipt.so");
+  if (target != "cpu")
+    return fail("--target=" + target + ": lipt-compile targets cpu");
+
+  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  lipt::ModuleFileReader reader(*context);
+  std::string error;
+  OwningOpRef<ModuleOp> module = reader.read(inputFile, error);
+  if (!module)
+    return error.empty() ? 1 : fail(error); // else the parser reported where
+
+  lipt::CpuArtifactOptions options;
+  options.cpu = targetCpu;
+  options.runtimeLibDir = runtimeLibDir(argv[0]);
+  if (failed(lipt::writeCpuArtifact(*module, outputFile, options)))
+    return 1; // diagnostics name the op or the step
+  return 0;
+}

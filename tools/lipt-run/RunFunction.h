@@ -1,0 +1,45 @@
+//===- RunFunction.h - lipt-run --function on any Executable ----*- C++ -*-===//
+//
+// Runs one function of an Executable (JIT-compiled IR or a loaded artifact)
+// on --input literals or .npy files, printing results or writing .npy files,
+// in the manner of iree-run-module. MLIR-free: the runtime-only lipt-run
+// uses it too. Every bad input is an error naming it and exit code 1.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LIPT_TOOLS_LIPT_RUN_RUNFUNCTION_H
+#define LIPT_TOOLS_LIPT_RUN_RUNFUNCTION_H
+
+#include "lipt/Runtime/Runtime.h"
+
+#include <string>
+#include <vector>
+
+namespace lipt_run {
+
+struct RunFunctionOptions {
+  std::string source; ///< the module or artifact, for messages
+  std::string function;
+  std::vector<std::string> inputs;  ///< 2x3xf32=[...] or @file.npy
+  std::vector<std::string> outputs; ///< @file.npy or - (print)
+  bool list = false;                ///< --list-functions instead
+};
+
+/// --list-functions, or --function with its inputs and outputs; the exit
+/// code.
+int runFunction(lipt_runtime::Executable &exe,
+                const RunFunctionOptions &options);
+
+/// Loads the artifact options.source (lipt-compile's output) and runs
+/// runFunction on it; the exit code.
+int runArtifact(const RunFunctionOptions &options);
+
+/// Prints "lipt-run: error: MESSAGE" and returns 1.
+int fail(const std::string &message);
+
+/// "name(2x3xf32, ...) -> (...)".
+std::string signatureText(const lipt_runtime::FunctionSignature &sig);
+
+} // namespace lipt_run
+
+#endif // LIPT_TOOLS_LIPT_RUN_RUNFUNCTION_H
