@@ -95,7 +95,8 @@ Status typeList(const JsonValue &function, const char *key,
 /// Reads the manifest's functions and finds each entry point.
 Status readManifest(void *handle, const char *manifest,
                     std::vector<FunctionSignature> &sigs,
-                    std::vector<LiptArtifactEntry> &entries) {
+                    std::vector<LiptArtifactEntry> &entries,
+                    ArtifactInfo &info) {
   JsonValue root;
   if (Status s = parseJson(manifest, root); !s)
     return Status::error("malformed manifest: " + s.message);
@@ -103,8 +104,7 @@ Status readManifest(void *handle, const char *manifest,
   const JsonValue *abi = root.get("abi");
   if (!stringField(root, "format", format) || format != "lipt-artifact")
     return Status::error("manifest field 'format' is not \"lipt-artifact\"");
-  if (!abi || abi->kind != JsonValue::Number ||
-      abi->number != LIPT_ARTIFACT_ABI_VERSION)
+  if (!abi || !abi->isInteger || abi->integer != LIPT_ARTIFACT_ABI_VERSION)
     return Status::error(
         "manifest field 'abi' is not " +
         std::to_string(LIPT_ARTIFACT_ABI_VERSION) +
@@ -114,6 +114,13 @@ Status readManifest(void *handle, const char *manifest,
   if (target != "cpu")
     return Status::error("manifest field 'target' is '" + target +
                          "'; this runtime runs cpu artifacts");
+  if (Status s = stringField(root, "cpu", info.cpu); !s)
+    return Status::error("manifest " + s.message);
+  if (const JsonValue *model = root.get("model")) {
+    if (model->kind != JsonValue::String)
+      return Status::error("manifest field 'model' is not a string");
+    info.model = model->string;
+  }
   const JsonValue *functions = root.get("functions");
   if (!functions || functions->kind != JsonValue::Array)
     return Status::error("manifest field 'functions' is missing");
@@ -154,7 +161,8 @@ bool isArtifactFile(const std::string &path) {
                                           4) == 0;
 }
 
-Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out) {
+Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out,
+                    ArtifactInfo *info) {
   // An artifact's DT_NEEDED liblipt_blas_shims.so binds to the copy this
   // process has loaded. Naming one of its symbols here keeps the linker
   // (--as-needed) from dropping that library from a program that otherwise
@@ -178,8 +186,12 @@ Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out) {
                          LIPT_ARTIFACT_MANIFEST_SYMBOL + ")");
   std::vector<FunctionSignature> sigs;
   std::vector<LiptArtifactEntry> entries;
-  if (Status s = readManifest(library->handle, manifest, sigs, entries); !s)
+  ArtifactInfo read;
+  if (Status s = readManifest(library->handle, manifest, sigs, entries, read);
+      !s)
     return Status::error(path + ": " + s.message);
+  if (info)
+    *info = std::move(read);
   out = std::make_unique<ArtifactExecutable>(
       std::move(library), std::move(sigs), std::move(entries));
   return Status::success();

@@ -4,9 +4,11 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <tuple>
 
 namespace lipt_runtime {
 
@@ -76,23 +78,43 @@ private:
     }
     if (c == '"')
       return string(out);
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      size_t start = pos++;
-      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))
-        ++pos;
-      out.kind = JsonValue::Number;
-      errno = 0;
-      out.number = std::strtoll(
-          std::string(s.substr(start, pos - start)).c_str(), nullptr, 10);
-      return errno == 0;
-    }
-    for (const char *word : {"true", "false", "null"})
+    if (c == '-' || (c >= '0' && c <= '9'))
+      return numberValue(out);
+    for (auto [word, kind, truth] : {std::tuple{"true", JsonValue::Bool, true},
+                                     {"false", JsonValue::Bool, false},
+                                     {"null", JsonValue::Null, false}})
       if (s.compare(pos, std::strlen(word), word) == 0) {
         pos += std::strlen(word);
-        out.kind = JsonValue::Other;
+        out.kind = kind;
+        out.boolean = truth;
         return true;
       }
     return false;
+  }
+  bool numberValue(JsonValue &out) {
+    size_t start = pos;
+    bool integral = true;
+    if (s[pos] == '-')
+      ++pos;
+    while (pos < s.size() &&
+           (std::isdigit(static_cast<unsigned char>(s[pos])) ||
+            std::strchr(".eE+-", s[pos]))) {
+      integral &= std::isdigit(static_cast<unsigned char>(s[pos])) != 0;
+      ++pos;
+    }
+    std::string text(s.substr(start, pos - start));
+    char *end = nullptr;
+    out.kind = JsonValue::Number;
+    out.number = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size() || text == "-")
+      return false;
+    if (integral) {
+      errno = 0;
+      long long v = std::strtoll(text.c_str(), nullptr, 10);
+      out.isInteger = errno == 0;
+      out.integer = v;
+    }
+    return true;
   }
   bool string(JsonValue &out) {
     if (pos >= s.size() || s[pos] != '"')
@@ -159,6 +181,100 @@ Status parseJson(std::string_view text, JsonValue &out) {
   if (!JsonParser(text).parse(out, error))
     return Status::error(error);
   return Status::success();
+}
+
+JsonValue JsonValue::makeArray(std::vector<JsonValue> items) {
+  JsonValue v;
+  v.kind = Array;
+  v.array = std::move(items);
+  return v;
+}
+
+JsonValue JsonValue::makeObject() {
+  JsonValue v;
+  v.kind = Object;
+  return v;
+}
+
+const JsonValue *JsonValue::get(const std::string &key) const {
+  for (const auto &kv : object)
+    if (kv.first == key)
+      return &kv.second;
+  return nullptr;
+}
+
+JsonValue &JsonValue::set(const std::string &key, JsonValue value) {
+  for (auto &kv : object)
+    if (kv.first == key)
+      return kv.second = std::move(value);
+  object.emplace_back(key, std::move(value));
+  return object.back().second;
+}
+
+namespace {
+void write(const JsonValue &v, int indent, int depth, std::string &out) {
+  auto newline = [&](int level) {
+    if (indent == 0)
+      return;
+    out += '\n';
+    out.append(size_t(indent) * level, ' ');
+  };
+  switch (v.kind) {
+  case JsonValue::Null:
+    out += "null";
+    return;
+  case JsonValue::Bool:
+    out += v.boolean ? "true" : "false";
+    return;
+  case JsonValue::Number: {
+    if (v.isInteger) {
+      out += std::to_string(v.integer);
+      return;
+    }
+    if (!std::isfinite(v.number)) {
+      out += "null";
+      return;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v.number);
+    out += buf;
+    return;
+  }
+  case JsonValue::String:
+    out += jsonQuote(v.string);
+    return;
+  case JsonValue::Array:
+    out += '[';
+    for (size_t i = 0; i < v.array.size(); ++i) {
+      out += i ? "," : "";
+      newline(depth + 1);
+      write(v.array[i], indent, depth + 1, out);
+    }
+    if (!v.array.empty())
+      newline(depth);
+    out += ']';
+    return;
+  case JsonValue::Object:
+    out += '{';
+    for (size_t i = 0; i < v.object.size(); ++i) {
+      out += i ? "," : "";
+      newline(depth + 1);
+      out += jsonQuote(v.object[i].first);
+      out += indent ? ": " : ":";
+      write(v.object[i].second, indent, depth + 1, out);
+    }
+    if (!v.object.empty())
+      newline(depth);
+    out += '}';
+    return;
+  }
+}
+} // namespace
+
+std::string writeJson(const JsonValue &value, int indent) {
+  std::string out;
+  write(value, indent, 0, out);
+  return out;
 }
 
 std::string jsonQuote(const std::string &s) {

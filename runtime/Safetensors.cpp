@@ -176,16 +176,17 @@ Status parseSafetensors(std::string_view fileBytes, const std::string &path,
       return Status::error(where + ": field 'dtype' is '" + dtype->string +
                            "'; lipt reads F32, F64, F16 and BF16");
     for (const JsonValue &d : shape->array) {
-      if (d.kind != JsonValue::Number || d.number < 0)
+      if (!d.isInteger || d.integer < 0)
         return Status::error(where + ": field 'shape' has a bad dimension");
-      type.shape.push_back(d.number);
+      type.shape.push_back(d.integer);
     }
     const JsonValue &b = offsets->array[0], &e = offsets->array[1];
     if (b.kind != JsonValue::Number || e.kind != JsonValue::Number ||
-        b.number < 0 || e.number < b.number || uint64_t(e.number) > dataSize)
+        b.integer < 0 || e.integer < b.integer ||
+        uint64_t(e.integer) > dataSize)
       return Status::error(
-          where + ": field 'data_offsets' [" + std::to_string(b.number) + ", " +
-          std::to_string(e.number) + "] is outside the data (" +
+          where + ": field 'data_offsets' [" + std::to_string(b.integer) +
+          ", " + std::to_string(e.integer) + "] is outside the data (" +
           std::to_string(dataSize) + " bytes): truncated or corrupt");
     // The shape is checked against the bytes the file has before anything
     // is allocated: a header may claim any number of elements.
@@ -193,15 +194,16 @@ Status parseSafetensors(std::string_view fileBytes, const std::string &path,
     Status size = checkedByteSize(type, kMaxTensorFileBytes, bytes);
     if (!size)
       return Status::error(where + ": field 'shape': " + size.message);
-    if (uint64_t(e.number - b.number) != bytes)
+    if (uint64_t(e.integer - b.integer) != bytes)
       return Status::error(where + ": field 'data_offsets' spans " +
-                           std::to_string(e.number - b.number) + " bytes but " +
-                           type.str() + " needs " + std::to_string(bytes));
+                           std::to_string(e.integer - b.integer) +
+                           " bytes but " + type.str() + " needs " +
+                           std::to_string(bytes));
     NamedTensor t{name, HostTensor(type)};
     if (bytes != 0)
       std::memcpy(t.tensor.bytes.data(),
-                  fileBytes.data() + dataStart + b.number, bytes);
-    byOffset.emplace_back(uint64_t(b.number), std::move(t));
+                  fileBytes.data() + dataStart + b.integer, bytes);
+    byOffset.emplace_back(uint64_t(b.integer), std::move(t));
   }
   std::sort(byOffset.begin(), byOffset.end(),
             [](const auto &x, const auto &y) { return x.first < y.first; });

@@ -8,7 +8,6 @@
 #include <cmath>
 
 namespace rt = lipt_runtime;
-namespace json = llvm::json;
 
 namespace lipt_train {
 
@@ -151,34 +150,30 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
   return c;
 }
 
-json::Object Certificate::toJson() const {
-  json::Object norms;
+rt::JsonValue Certificate::toJson() const {
+  rt::JsonValue norms = rt::JsonValue::makeObject();
   for (auto &[name, v] : weightNorms)
-    norms[name] = v;
-  json::Object out{
-      {"norm", "RMS->RMS w.r.t. the embedded input; a sequence's norm is its "
-               "largest per-token RMS norm"},
-      {"empirical_lower_bound_c", empiricalC},
-      {"weight_norms", std::move(norms)}};
+    norms.set(name, v);
+  rt::JsonValue out = rt::JsonValue::makeObject();
+  out.set("norm", "RMS->RMS w.r.t. the embedded input; a sequence's norm is "
+                  "its largest per-token RMS norm");
+  out.set("empirical_lower_bound_c", empiricalC);
+  out.set("weight_norms", std::move(norms));
+  out.set("applicable", applicable);
   if (!applicable) {
-    out["applicable"] = false;
-    out["reason"] = reason;
+    out.set("reason", reason);
     return out;
   }
-  out["applicable"] = true;
-  out["bound_a_sound"] = soundA;
-  out["bound_a_reference_variant"] = referenceA;
-  out["reference_variant_note"] =
-      "the reference implementation's formula: divides the MLP term by "
-      "1.1289 once more and scales the whole attention term by "
-      "softmax_scale; not a sound bound";
-  if (capsB)
-    out["bound_b_caps"] = *capsB;
-  else
-    out["bound_b_caps"] = nullptr;
-  out["holds"] = failure.empty();
+  out.set("bound_a_sound", soundA);
+  out.set("bound_a_reference_variant", referenceA);
+  out.set("reference_variant_note",
+          "the reference implementation's formula: divides the MLP term by "
+          "1.1289 once more and scales the whole attention term by "
+          "softmax_scale; not a sound bound");
+  out.set("bound_b_caps", capsB ? rt::JsonValue(*capsB) : rt::JsonValue());
+  out.set("holds", failure.empty());
   if (!failure.empty())
-    out["failure"] = failure;
+    out.set("failure", failure);
   return out;
 }
 

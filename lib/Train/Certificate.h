@@ -17,7 +17,7 @@
 
 #include "TorchModel.h"
 
-#include "llvm/Support/JSON.h"
+#include "lipt/Runtime/Json.h"
 
 #include <atomic>
 #include <map>
@@ -37,7 +37,7 @@ struct Certificate {
   /// Empty when (c) <= (a) <= (b); else what failed.
   std::string failure;
 
-  llvm::json::Object toJson() const;
+  lipt_runtime::JsonValue toJson() const;
 };
 
 /// Thrown by certify when `stop` turned true (Ctrl-C, SIGTERM): a

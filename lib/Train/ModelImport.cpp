@@ -7,6 +7,8 @@
 #include "lipt/Runtime/SpectralMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace mlir::lipt;
@@ -297,4 +299,60 @@ FailureOr<ModelSpec> mlir::lipt::importModel(ModuleOp module) {
       }
   }
   return spec;
+}
+
+bool mlir::lipt::hasModel(ModuleOp module) {
+  return module.walk([](HeadOp) { return WalkResult::interrupt(); })
+      .wasInterrupted();
+}
+
+OwningOpRef<ModuleOp>
+mlir::lipt::buildOptimizerKernels(const lipt_train::ModelSpec &spec,
+                                  MLIRContext *context) {
+  std::string source = lipt_train::optimizerKernelsSource(
+      spec, lipt_train::blockWeightGroups(spec));
+  OwningOpRef<ModuleOp> kernels =
+      parseSourceString<ModuleOp>(source, context, "optimizer-kernels");
+  if (!kernels)
+    emitError(UnknownLoc::get(context))
+        << "internal error: the optimizer kernels did not parse";
+  return kernels;
+}
+
+std::string
+lipt_train::optimizerKernelsSource(const ModelSpec &spec,
+                                   const std::vector<WeightGroup> &groups) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << "// Optimizer kernels of the training driver (ModelSpec.h).\n"
+     << "module {\n";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const WeightGroup &grp = groups[g];
+    std::string type = "tensor<" + std::to_string(grp.members.size()) + "x" +
+                       std::to_string(grp.rows) + "x" +
+                       std::to_string(grp.cols) + "xf32>";
+    os << "  func.func @msign_" << g << "(%m: " << type << ") -> " << type
+       << " {\n    %0 = lipt.orthogonalize %m {schedule = "
+       << spec.orthogonalize << "} : " << type << "\n    return %0 : " << type
+       << "\n  }\n";
+    std::string op;
+    if (grp.constraintKind == "soft_cap")
+      op = "lipt.spectral_soft_cap %w {alpha = 1.0}";
+    else if (grp.constraintKind == "hard_cap")
+      // The paper's polynomial, as the eager backend runs it: after a step
+      // the weights are within its range (and the lowering rescales if not).
+      op = "lipt.spectral_hard_cap %w {sigma_max = 1.0, method = "
+           "#lipt.hard_cap_method<polynomial>}";
+    else if (grp.constraintKind == "hammer")
+      op = "lipt.spectral_hammer %w {sigma_max = 1.0}";
+    else if (grp.constraintKind == "normalize")
+      op = "lipt.spectral_normalize %w {sigma_max = 1.0}";
+    else
+      continue;
+    os << "  func.func @cap_" << g << "(%w: " << type << ") -> " << type
+       << " {\n    %0 = " << op << " : " << type << "\n    return %0 : " << type
+       << "\n  }\n";
+  }
+  os << "}\n";
+  return out;
 }

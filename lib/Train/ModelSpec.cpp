@@ -1,17 +1,14 @@
 //===- ModelSpec.cpp - model spec names and JSON form ---------------------===//
 
 #include "lipt/Train/ModelSpec.h"
-#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Runtime/Json.h"
 #include "lipt/Runtime/Nesting.h"
-
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
-namespace json = llvm::json;
+namespace rt = lipt_runtime;
 using lipt_runtime::Status;
 
 namespace lipt_train {
@@ -63,45 +60,11 @@ std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec) {
   return groups;
 }
 
-std::string optimizerKernelsSource(const ModelSpec &spec,
-                                   const std::vector<WeightGroup> &groups) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << "// Optimizer kernels of the training driver (ModelSpec.h).\n"
-     << "module {\n";
-  for (size_t g = 0; g < groups.size(); ++g) {
-    const WeightGroup &grp = groups[g];
-    std::string type = "tensor<" + std::to_string(grp.members.size()) + "x" +
-                       std::to_string(grp.rows) + "x" +
-                       std::to_string(grp.cols) + "xf32>";
-    os << "  func.func @msign_" << g << "(%m: " << type << ") -> " << type
-       << " {\n    %0 = lipt.orthogonalize %m {schedule = "
-       << spec.orthogonalize << "} : " << type << "\n    return %0 : " << type
-       << "\n  }\n";
-    std::string op;
-    if (grp.constraintKind == "soft_cap")
-      op = "lipt.spectral_soft_cap %w {alpha = 1.0}";
-    else if (grp.constraintKind == "hard_cap")
-      // The paper's polynomial, as the eager backend runs it: after a step
-      // the weights are within its range (and the lowering rescales if not).
-      op = "lipt.spectral_hard_cap %w {sigma_max = 1.0, method = "
-           "#lipt.hard_cap_method<polynomial>}";
-    else if (grp.constraintKind == "hammer")
-      op = "lipt.spectral_hammer %w {sigma_max = 1.0}";
-    else if (grp.constraintKind == "normalize")
-      op = "lipt.spectral_normalize %w {sigma_max = 1.0}";
-    else
-      continue;
-    os << "  func.func @cap_" << g << "(%w: " << type << ") -> " << type
-       << " {\n    %0 = " << op << " : " << type << "\n    return %0 : " << type
-       << "\n  }\n";
-  }
-  os << "}\n";
-  return out;
-}
-
-static json::Object constraintJson(const Constraint &c) {
-  return json::Object{{"kind", c.kind}, {"sigma_max", c.sigmaMax}};
+static rt::JsonValue constraintJson(const Constraint &c) {
+  rt::JsonValue o = rt::JsonValue::makeObject();
+  o.set("kind", c.kind);
+  o.set("sigma_max", c.sigmaMax);
+  return o;
 }
 
 /// Every scalar field of the spec with its JSON key, listed once: the
@@ -142,25 +105,30 @@ void forEachScalarField(Spec &s, ModelFn model, TrainFn train) {
 }
 
 std::string toJson(const ModelSpec &s) {
-  json::Array blocks;
-  for (const BlockSpec &b : s.blocks)
-    blocks.push_back(json::Object{{"attn", constraintJson(b.attn)},
-                                  {"mlp", constraintJson(b.mlp)},
-                                  {"attn_layer_norm", b.attnLayerNorm},
-                                  {"mlp_layer_norm", b.mlpLayerNorm}});
-  json::Array steps;
+  rt::JsonValue blocks = rt::JsonValue::makeArray();
+  for (const BlockSpec &b : s.blocks) {
+    rt::JsonValue block = rt::JsonValue::makeObject();
+    block.set("attn", constraintJson(b.attn));
+    block.set("mlp", constraintJson(b.mlp));
+    block.set("attn_layer_norm", b.attnLayerNorm);
+    block.set("mlp_layer_norm", b.mlpLayerNorm);
+    blocks.array.push_back(std::move(block));
+  }
+  rt::JsonValue steps = rt::JsonValue::makeArray();
   for (const lipt_runtime::PolyStep &p : s.orthogonalizeSteps)
-    steps.push_back(json::Array{p.a, p.b, p.c});
-  json::Object model{{"layers", s.layers()}, {"blocks", std::move(blocks)}};
-  json::Object train{{"orthogonalize_steps", std::move(steps)}};
+    steps.array.push_back(rt::JsonValue::makeArray({p.a, p.b, p.c}));
+  rt::JsonValue model = rt::JsonValue::makeObject(),
+                train = rt::JsonValue::makeObject();
+  model.set("layers", (long long)s.layers());
+  model.set("blocks", std::move(blocks));
+  train.set("orthogonalize_steps", std::move(steps));
   forEachScalarField(
-      s, [&](const char *key, const auto &v) { model[key] = v; },
-      [&](const char *key, const auto &v) { train[key] = v; });
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << json::Value(
-      json::Object{{"model", std::move(model)}, {"train", std::move(train)}});
-  return out;
+      s, [&](const char *key, const auto &v) { model.set(key, v); },
+      [&](const char *key, const auto &v) { train.set(key, v); });
+  rt::JsonValue root = rt::JsonValue::makeObject();
+  root.set("model", std::move(model));
+  root.set("train", std::move(train));
+  return rt::writeJson(root);
 }
 
 namespace {
@@ -168,46 +136,48 @@ namespace {
 /// the field's path.
 class FieldReader {
 public:
-  FieldReader(const json::Object *o, std::string path, std::string &error)
-      : obj(o), path(std::move(path)), error(error) {}
+  FieldReader(const rt::JsonValue *o, std::string path, std::string &error)
+      : obj(o && o->kind == rt::JsonValue::Object ? o : nullptr),
+        path(std::move(path)), error(error) {}
 
   template <typename T> void read(const char *key, T &out) {
     if (!error.empty())
       return;
-    const json::Value *v = obj ? obj->get(key) : nullptr;
-    std::optional<T> got;
+    const rt::JsonValue *v = obj ? obj->get(key) : nullptr;
+    bool ok = false;
     if (v) {
-      if constexpr (std::is_same_v<T, bool>)
-        got = v->getAsBoolean();
-      else if constexpr (std::is_same_v<T, int64_t>)
-        got = v->getAsInteger();
-      else if constexpr (std::is_same_v<T, double>)
-        got = v->getAsNumber();
-      else if (auto s = v->getAsString())
-        got = s->str();
+      if constexpr (std::is_same_v<T, bool>) {
+        if ((ok = v->kind == rt::JsonValue::Bool))
+          out = v->boolean;
+      } else if constexpr (std::is_same_v<T, int64_t>) {
+        if ((ok = v->isInteger))
+          out = v->integer;
+      } else if constexpr (std::is_same_v<T, double>) {
+        if ((ok = v->kind == rt::JsonValue::Number))
+          out = v->number;
+      } else {
+        if ((ok = v->kind == rt::JsonValue::String))
+          out = v->string;
+      }
     }
-    if (!got) {
+    if (!ok)
       error = "field '" + path + key + "' is " + (v ? "malformed" : "missing");
-      return;
-    }
-    out = *got;
   }
-  const json::Object *object(const char *key) {
-    const json::Object *o = obj ? obj->getObject(key) : nullptr;
-    if (!o && error.empty())
+  const rt::JsonValue *object(const char *key) {
+    const rt::JsonValue *o = obj ? obj->get(key) : nullptr;
+    if ((!o || o->kind != rt::JsonValue::Object) && error.empty())
       error = "field '" + path + key + "' is missing or not an object";
-    return o;
+    return o && o->kind == rt::JsonValue::Object ? o : nullptr;
   }
 
 private:
-  const json::Object *obj;
+  const rt::JsonValue *obj;
   std::string path;
   std::string &error;
 };
 } // namespace
 
-/// What a config must satisfy beyond its fields' types, checked against the
-/// dialect's own enums where the model ops have them.
+/// What a config must satisfy beyond its fields' types.
 static std::string invalidConfig(const ModelSpec &s) {
   // Every real field is finite: JSON has no inf or nan (a number like 1e999
   // parses as inf and would print back as text no JSON reader takes).
@@ -239,7 +209,8 @@ static std::string invalidConfig(const ModelSpec &s) {
          {std::pair{"attn", &s.blocks[i].attn}, {"mlp", &s.blocks[i].mlp}}) {
       std::string field =
           "field 'model.blocks[" + std::to_string(i) + "]." + key;
-      if (!mlir::lipt::symbolizeConstraintKind(c->kind))
+      if (std::find(std::begin(kConstraintKinds), std::end(kConstraintKinds),
+                    c->kind) == std::end(kConstraintKinds))
         return field + ".kind' is '" + c->kind +
                "'; expected none, soft_cap, hard_cap, hammer or normalize";
       if (c->enforced() && !(c->sigmaMax > 0 && std::isfinite(c->sigmaMax)))
@@ -256,27 +227,26 @@ Status fromJson(const std::string &text, ModelSpec &out) {
     return Status::error("the model config nests " + std::to_string(depth) +
                          " levels deep; lipt reads at most " +
                          std::to_string(kMaxJsonDepth));
-  llvm::Expected<json::Value> parsed = json::parse(text);
-  if (!parsed)
-    return Status::error("the model config is not JSON: " +
-                         llvm::toString(parsed.takeError()));
+  rt::JsonValue parsed;
+  if (Status json = rt::parseJson(text, parsed); !json)
+    return Status::error("the model config is not JSON: " + json.message);
   std::string error;
   ModelSpec s;
-  FieldReader top(parsed->getAsObject(), "", error);
-  const json::Object *model = top.object("model");
-  const json::Object *train = top.object("train");
+  FieldReader top(&parsed, "", error);
+  const rt::JsonValue *model = top.object("model");
+  const rt::JsonValue *train = top.object("train");
   FieldReader m(model, "model.", error), t(train, "train.", error);
   forEachScalarField(
       s, [&](const char *key, auto &v) { m.read(key, v); },
       [&](const char *key, auto &v) { t.read(key, v); });
-  const json::Array *blocks = model ? model->getArray("blocks") : nullptr;
-  if (!blocks && error.empty())
+  const rt::JsonValue *blocks = model ? model->get("blocks") : nullptr;
+  if ((!blocks || blocks->kind != rt::JsonValue::Array) && error.empty())
     error = "field 'model.blocks' is missing or not an array";
-  if (blocks) {
-    for (size_t i = 0; i < blocks->size() && error.empty(); ++i) {
+  if (blocks && blocks->kind == rt::JsonValue::Array) {
+    for (size_t i = 0; i < blocks->array.size() && error.empty(); ++i) {
       std::string p = "model.blocks[" + std::to_string(i) + "].";
       BlockSpec b;
-      FieldReader br((*blocks)[i].getAsObject(), p, error);
+      FieldReader br(&blocks->array[i], p, error);
       br.read("attn_layer_norm", b.attnLayerNorm);
       br.read("mlp_layer_norm", b.mlpLayerNorm);
       for (auto [key, c] : {std::pair{"attn", &b.attn}, {"mlp", &b.mlp}}) {
@@ -287,18 +257,20 @@ Status fromJson(const std::string &text, ModelSpec &out) {
       s.blocks.push_back(b);
     }
   }
-  if (const json::Array *steps =
-          train ? train->getArray("orthogonalize_steps") : nullptr) {
-    for (const json::Value &v : *steps) {
-      const json::Array *abc = v.getAsArray();
-      if (!abc || abc->size() != 3 || !(*abc)[0].getAsNumber() ||
-          !(*abc)[1].getAsNumber() || !(*abc)[2].getAsNumber()) {
+  const rt::JsonValue *steps =
+      train ? train->get("orthogonalize_steps") : nullptr;
+  if (steps && steps->kind == rt::JsonValue::Array) {
+    for (const rt::JsonValue &abc : steps->array) {
+      auto number = [&](size_t i) {
+        return abc.kind == rt::JsonValue::Array && abc.array.size() == 3 &&
+               abc.array[i].kind == rt::JsonValue::Number;
+      };
+      if (!number(0) || !number(1) || !number(2)) {
         error = "field 'train.orthogonalize_steps' must be [[a, b, c], ...]";
         break;
       }
-      s.orthogonalizeSteps.push_back({*(*abc)[0].getAsNumber(),
-                                      *(*abc)[1].getAsNumber(),
-                                      *(*abc)[2].getAsNumber()});
+      s.orthogonalizeSteps.push_back(
+          {abc.array[0].number, abc.array[1].number, abc.array[2].number});
     }
   } else if (error.empty()) {
     error = "field 'train.orthogonalize_steps' is missing";

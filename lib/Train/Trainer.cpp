@@ -5,16 +5,13 @@
 #include "Certificate.h"
 #include "TorchModel.h"
 
+#include "lipt/Runtime/Json.h"
+
 #include "lipt/Runtime/CharCorpus.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
-
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
 #include <cerrno>
@@ -23,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -31,7 +29,6 @@
 #include <unistd.h>
 
 namespace rt = lipt_runtime;
-namespace json = llvm::json;
 
 namespace lipt_train {
 namespace {
@@ -49,20 +46,10 @@ void check(const rt::Status &s) {
     throw TrainError(s.message);
 }
 
-std::string jsonText(const json::Value &v) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << v;
-  return out;
-}
-
-json::Value parseJsonOr(const std::string &text, json::Value fallback) {
-  llvm::Expected<json::Value> v = json::parse(text);
-  if (!v) {
-    llvm::consumeError(v.takeError());
-    return fallback;
-  }
-  return std::move(*v);
+/// `text` parsed as JSON, or `fallback` if it is not.
+rt::JsonValue parseJsonOr(const std::string &text, rt::JsonValue fallback) {
+  rt::JsonValue v;
+  return rt::parseJson(text, v) ? v : fallback;
 }
 
 void setThreads(int threads) {
@@ -306,14 +293,16 @@ private:
 struct HistoryEntry {
   int64_t step;
   double trainLoss, valLoss, valAccuracy, lr, tokensPerSecond, elapsed;
-  json::Object toJson() const {
-    return json::Object{{"step", step},
-                        {"train_loss", trainLoss},
-                        {"val_loss", valLoss},
-                        {"val_accuracy", valAccuracy},
-                        {"lr", lr},
-                        {"tokens_per_s", tokensPerSecond},
-                        {"elapsed_s", elapsed}};
+  rt::JsonValue toJson() const {
+    rt::JsonValue o = rt::JsonValue::makeObject();
+    o.set("step", (long long)step);
+    o.set("train_loss", trainLoss);
+    o.set("val_loss", valLoss);
+    o.set("val_accuracy", valAccuracy);
+    o.set("lr", lr);
+    o.set("tokens_per_s", tokensPerSecond);
+    o.set("elapsed_s", elapsed);
+    return o;
   }
 };
 
@@ -428,6 +417,12 @@ private:
   double intervalLossSum = 0;
   int64_t intervalLossCount = 0;
   void progress(int64_t step, double loss, double tps, bool done);
+  rt::JsonValue historyJson() const {
+    rt::JsonValue out = rt::JsonValue::makeArray();
+    for (const HistoryEntry &h : history)
+      out.array.push_back(h.toJson());
+    return out;
+  }
 
   const ModelSpec spec;
   const TrainOptions opts;
@@ -486,10 +481,10 @@ std::pair<double, double> Run::evaluate() {
 }
 
 std::string vocabularyJson(const std::string &vocab) {
-  json::Array codes;
+  rt::JsonValue codes = rt::JsonValue::makeArray();
   for (unsigned char c : vocab)
-    codes.push_back(int64_t(c));
-  return jsonText(json::Value(std::move(codes)));
+    codes.array.push_back((long long)c);
+  return rt::writeJson(codes);
 }
 
 void Run::saveCheckpoint(int64_t step) {
@@ -501,10 +496,7 @@ void Run::saveCheckpoint(int64_t step) {
       {"lipt.interval_loss",
        hexDouble(intervalLossSum) + " " + std::to_string(intervalLossCount)},
       {"lipt.vocabulary", vocabularyJson(corpus.vocabulary)}};
-  json::Array hist;
-  for (const HistoryEntry &h : history)
-    hist.push_back(h.toJson());
-  meta["lipt.history"] = jsonText(json::Value(std::move(hist)));
+  meta["lipt.history"] = rt::writeJson(historyJson());
 
   // Both files go into a directory of their own, which is then published
   // in one step (publishCheckpoint): a crash at any instant leaves the
@@ -512,8 +504,9 @@ void Run::saveCheckpoint(int64_t step) {
   char stepName[32];
   std::snprintf(stepName, sizeof stepName, "step-%09lld", (long long)step);
   std::string dir = opts.outDir + "/" + stepName;
-  llvm::sys::fs::remove_directories(dir); // an attempt a crash cut off
-  if (std::error_code ec = llvm::sys::fs::create_directory(dir))
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec); // an attempt a crash cut off
+  if (std::filesystem::create_directory(dir, ec); ec)
     throw TrainError(dir + ": cannot create the checkpoint directory (" +
                      ec.message() + ")");
   rt::Safetensors opt;
@@ -559,12 +552,15 @@ void Run::publishCheckpoint(const std::string &stepName) {
       link(target, name); // once per directory (or over an old layout)
   }
   std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(opts.outDir, ec), end;
+  std::vector<std::filesystem::path> stale;
+  for (std::filesystem::directory_iterator it(opts.outDir, ec), end;
        it != end && !ec; it.increment(ec)) {
-    std::string name = llvm::sys::path::filename(it->path()).str();
-    if (llvm::StringRef(name).starts_with("step-") && name != stepName)
-      llvm::sys::fs::remove_directories(it->path());
+    std::string name = it->path().filename().string();
+    if (name.rfind("step-", 0) == 0 && name != stepName)
+      stale.push_back(it->path());
   }
+  for (const std::filesystem::path &p : stale)
+    std::filesystem::remove_all(p, ec);
 }
 
 int64_t Run::resumeFrom() {
@@ -634,16 +630,18 @@ int64_t Run::resumeFrom() {
     }
   for (auto &[key, value] : optimizer->counters())
     *value = std::stoll(metaOf(opt, key, optPath));
-  json::Value hist =
-      parseJsonOr(metaOf(file, "lipt.history", modelPath), json::Array{});
-  if (const json::Array *arr = hist.getAsArray())
-    for (const json::Value &v : *arr)
-      if (const json::Object *o = v.getAsObject()) {
-        auto num = [&](const char *k) { return o->getNumber(k).value_or(0.0); };
-        history.push_back({o->getInteger("step").value_or(0), num("train_loss"),
-                           num("val_loss"), num("val_accuracy"), num("lr"),
-                           num("tokens_per_s"), num("elapsed_s")});
-      }
+  rt::JsonValue hist = parseJsonOr(metaOf(file, "lipt.history", modelPath),
+                                   rt::JsonValue::makeArray());
+  for (const rt::JsonValue &o : hist.array) {
+    auto num = [&](const char *k) {
+      const rt::JsonValue *v = o.get(k);
+      return v && v->kind == rt::JsonValue::Number ? v->number : 0.0;
+    };
+    const rt::JsonValue *stepOf = o.get("step");
+    history.push_back({stepOf && stepOf->isInteger ? stepOf->integer : 0,
+                       num("train_loss"), num("val_loss"), num("val_accuracy"),
+                       num("lr"), num("tokens_per_s"), num("elapsed_s")});
+  }
   char *end = nullptr;
   long long k = std::strtoll(step.c_str(), &end, 10);
   if (*end || k < 0)
@@ -670,34 +668,33 @@ void Run::progress(int64_t step, double loss, double tps, bool done) {
 
 void Run::writeReport(int64_t step, bool wasInterrupted,
                       const Certificate *cert, double tokensPerSecond) {
-  json::Array hist;
-  for (const HistoryEntry &h : history)
-    hist.push_back(h.toJson());
-  json::Object report{
-      {"model_file", opts.modelFile},
-      {"data", opts.dataPath},
-      {"config", parseJsonOr(toJson(spec), nullptr)},
-      {"steps_done", step},
-      {"interrupted", wasInterrupted},
-      {"optimizer_backend",
-       opts.backend == OptimizerBackend::compiled ? "compiled" : "eager"},
-      {"threads", int64_t(torch::get_num_threads())},
-      {"blas_core", rt::blasCoreName()},
-      {"tokens_per_s", tokensPerSecond},
-      {"optimizer_ms_per_step",
-       stepsTimed ? 1e3 * optimizerSeconds / double(stepsTimed) : 0.0},
-      {"step_ms", stepsTimed ? 1e3 * trainSeconds / double(stepsTimed) : 0.0},
-      {"history", std::move(hist)}};
+  rt::JsonValue report = rt::JsonValue::makeObject();
+  report.set("model_file", opts.modelFile);
+  report.set("data", opts.dataPath);
+  report.set("config", parseJsonOr(toJson(spec), rt::JsonValue()));
+  report.set("steps_done", (long long)step);
+  report.set("interrupted", wasInterrupted);
+  report.set("optimizer_backend",
+             opts.backend == OptimizerBackend::compiled ? "compiled" : "eager");
+  report.set("threads", (long long)torch::get_num_threads());
+  report.set("blas_core", rt::blasCoreName());
+  report.set("kernel_compilations", opts.kernelCompilations);
+  report.set("tokens_per_s", tokensPerSecond);
+  report.set("optimizer_ms_per_step",
+             stepsTimed ? 1e3 * optimizerSeconds / double(stepsTimed) : 0.0);
+  report.set("step_ms",
+             stepsTimed ? 1e3 * trainSeconds / double(stepsTimed) : 0.0);
+  report.set("history", historyJson());
   if (!history.empty()) {
-    report["final_val_loss"] = history.back().valLoss;
-    report["final_val_accuracy"] = history.back().valAccuracy;
+    report.set("final_val_loss", history.back().valLoss);
+    report.set("final_val_accuracy", history.back().valAccuracy);
   }
   if (cert)
-    report["certificate"] = cert->toJson();
+    report.set("certificate", cert->toJson());
   std::string tmp = path("report.json.tmp");
   {
     std::ofstream out(tmp);
-    out << llvm::formatv("{0:2}", json::Value(std::move(report))).str() << "\n";
+    out << rt::writeJson(report, 2) << "\n";
     if (!out)
       throw TrainError(tmp + ": cannot write the report");
   }
@@ -733,14 +730,15 @@ int Run::execute() {
       stderr,
       "lipt-run: training %s: d %lld, %lld layers, %lld heads, vocab "
       "%lld; %s, lr %g (%s), batch %lld x seq %lld, steps %lld%s; "
-      "data %s; %d threads, OpenBLAS %s kernels; out %s\n",
+      "data %s; %d threads, OpenBLAS %s kernels; optimizer kernels "
+      "compiled %d time(s) in this process; out %s\n",
       opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
       (long long)spec.heads, (long long)spec.vocab, spec.optimizer.c_str(),
       spec.lr, spec.lrSchedule.c_str(), (long long)spec.batch,
       (long long)spec.seqLen, (long long)spec.steps,
       first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
       opts.dataPath.c_str(), torch::get_num_threads(),
-      rt::blasCoreName().c_str(), opts.outDir.c_str());
+      rt::blasCoreName().c_str(), opts.kernelCompilations, opts.outDir.c_str());
 
   catchInterrupts();
   int64_t step = first;
@@ -911,10 +909,9 @@ int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
       std::fprintf(stderr, "lipt-run: interrupted; no certificate written\n");
       return 130;
     }
-    json::Object out = cert.toJson();
-    out["checkpoint"] = checkpoint;
-    std::string text =
-        llvm::formatv("{0:2}", json::Value(std::move(out))).str() + "\n";
+    rt::JsonValue out = cert.toJson();
+    out.set("checkpoint", checkpoint);
+    std::string text = rt::writeJson(out, 2) + "\n";
     std::fputs(text.c_str(), stdout);
     if (!outFile.empty()) {
       std::ofstream f(outFile);

@@ -3,6 +3,7 @@
 #include "lipt/Dialect/LiptOps.h"
 #include "lipt/InitAll.h"
 #include "lipt/Passes/Passes.h"
+#include "lipt/Train/ModelSpec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -103,3 +104,16 @@ TEST_F(LiptDialectTest, LoweringLeavesNoLiptOps) {
 }
 
 } // namespace
+
+// The trainer's list of constraint kinds (no MLIR in it) and the dialect's
+// #lipt.constraint enum name the same kinds, in the same order.
+TEST(ConstraintKinds, MatchTheDialectEnum) {
+  using namespace mlir::lipt;
+  uint32_t i = 0;
+  for (const char *name : lipt_train::kConstraintKinds) {
+    std::optional<ConstraintKind> kind = symbolizeConstraintKind(name);
+    ASSERT_TRUE(kind.has_value()) << name;
+    EXPECT_EQ(static_cast<uint32_t>(*kind), i++) << name;
+  }
+  EXPECT_EQ(i, getMaxEnumValForConstraintKind() + 1);
+}

@@ -7,13 +7,15 @@
 // lipt_runtime::loadArtifact, `lipt-run x.lipt.so --function=NAME` and the
 // runtime-only build run without LLVM. The input is IR text: lipt ops,
 // anything lowered to linalg/tensor/arith, or foreign IR whose lipt custom
-// calls lipt-cpu-pipeline imports.
+// calls lipt-cpu-pipeline imports. A model file's artifact holds its
+// optimizer kernels and training spec: `lipt-run model.lipt.so` trains it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Tools/CommandLine.h"
 #include "lipt/Tools/ModuleFile.h"
+#include "lipt/Train/ModelImport.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -77,6 +79,18 @@ int main(int argc, char **argv) {
   lipt::CpuArtifactOptions options;
   options.cpu = targetCpu;
   options.runtimeLibDir = runtimeLibDir(argv[0]);
+  // A model file: its artifact holds the optimizer kernels of its weight
+  // groups and its training spec, which lipt-run trains from. (The model's
+  // forward pass is LibTorch's until the model ops lower, issue 12.)
+  if (lipt::hasModel(*module)) {
+    FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(*module);
+    if (failed(spec))
+      return 1; // diagnostics name the op
+    module = lipt::buildOptimizerKernels(*spec, context.get());
+    if (!module)
+      return 1;
+    options.modelSpecJson = lipt_train::toJson(*spec);
+  }
   if (failed(lipt::writeCpuArtifact(*module, outputFile, options)))
     return 1; // diagnostics name the op or the step
   return 0;

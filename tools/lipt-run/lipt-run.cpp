@@ -135,20 +135,15 @@ static rt::Status corpusPath(const lipt_train::ModelSpec &spec,
   return rt::resolveCorpusPath(explicitPath, out);
 }
 
-static int trainModel(ModuleOp module, MLIRContext &context) {
-  bool hasModel = false;
-  module.walk([&](lipt::HeadOp) { hasModel = true; });
-  if (!hasModel)
-    return fail(inputFile + " has no model to train (no function ends in "
-                            "lipt.head); pass --function=NAME to run one of "
-                            "its functions");
-  FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(module);
-  if (failed(spec))
-    return 1; // diagnostics name the op
+/// Trains `spec` with `kernels` (compiled `compilations` times here: 1 from
+/// a .mlir, 0 from an artifact; null for the eager backend).
+static int trainSpec(lipt_train::ModelSpec spec,
+                     std::unique_ptr<rt::Executable> kernels,
+                     int compilations) {
   if (stepsFlag.getNumOccurrences()) {
     if (stepsFlag < 1)
       return fail("--steps must be >= 1");
-    spec->steps = stepsFlag;
+    spec.steps = stepsFlag;
   }
   lipt_train::TrainOptions options;
   options.modelFile = inputFile;
@@ -159,29 +154,63 @@ static int trainModel(ModuleOp module, MLIRContext &context) {
   options.backend = backend;
   options.injectNanAtStep = injectNan;
   options.killInCheckpointAtStep = killInCheckpoint;
-  rt::Status found = corpusPath(*spec, options.dataPath);
+  options.kernelCompilations = compilations;
+  rt::Status found = corpusPath(spec, options.dataPath);
   if (!found)
     return fail(found.message);
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     return fail(outDir +
                 ": cannot create the output directory: " + ec.message());
+  if (backend == lipt_train::OptimizerBackend::eager)
+    kernels.reset();
+  return lipt_train::train(spec, kernels.get(), options);
+}
 
-  // The optimizer kernels for this model's weight groups, compiled once.
+static int trainModel(ModuleOp module, MLIRContext &context) {
+  if (!lipt::hasModel(module))
+    return fail(inputFile + " has no model to train (no function ends in "
+                            "lipt.head); pass --function=NAME to run one of "
+                            "its functions");
+  FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(module);
+  if (failed(spec))
+    return 1; // diagnostics name the op
+  // The optimizer kernels for this model's weight groups, compiled once: the
+  // learning rate and the soft cap's strength are applied on the host, so a
+  // schedule never recompiles.
   std::unique_ptr<rt::Executable> kernels;
+  int compilations = 0;
   if (backend == lipt_train::OptimizerBackend::compiled) {
-    std::string source = lipt_train::optimizerKernelsSource(
-        *spec, lipt_train::blockWeightGroups(*spec));
     OwningOpRef<ModuleOp> kernelModule =
-        parseSourceString<ModuleOp>(source, &context, "optimizer-kernels");
+        lipt::buildOptimizerKernels(*spec, &context);
     if (!kernelModule)
-      return fail("internal error: the optimizer kernels did not parse");
+      return 1;
     FailureOr<std::unique_ptr<rt::Executable>> exe =
         lipt::compileForCpu(*kernelModule);
     if (failed(exe))
       return fail("the optimizer kernels did not compile");
     kernels = std::move(*exe);
+    compilations = 1;
   }
-  return lipt_train::train(*spec, kernels.get(), options);
+  return trainSpec(*spec, std::move(kernels), compilations);
+}
+
+/// An artifact: a model file's (lipt-compile model.mlir) trains with its
+/// compiled kernels; any artifact runs --function.
+static int runArtifact() {
+  if (!listFunctions && !functionName.empty())
+    return lipt_run::runArtifact(runOptions());
+  if (listFunctions)
+    return lipt_run::runArtifact(runOptions());
+  std::unique_ptr<rt::Executable> kernels;
+  rt::ArtifactInfo info;
+  if (rt::Status loaded = rt::loadArtifact(inputFile, kernels, &info); !loaded)
+    return fail(loaded.message);
+  if (info.model.empty())
+    return lipt_run::runArtifact(runOptions()); // says what to pass
+  lipt_train::ModelSpec spec;
+  if (rt::Status s = lipt_train::fromJson(info.model, spec); !s)
+    return fail(inputFile + ": manifest field 'model': " + s.message);
+  return trainSpec(std::move(spec), std::move(kernels), 0);
 }
 
 int main(int argc, char **argv) {
@@ -200,7 +229,7 @@ int main(int argc, char **argv) {
 
   // An artifact (lipt-compile's output) runs without compiling anything.
   if (rt::isArtifactFile(inputFile))
-    return lipt_run::runArtifact(runOptions());
+    return runArtifact();
 
   std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
   lipt::ModuleFileReader reader(*context);

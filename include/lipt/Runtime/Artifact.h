@@ -25,12 +25,22 @@ inline constexpr uint64_t kMaxArtifactBytes = uint64_t(1) << 32;
 /// Never opens anything but a regular file (a FIFO would block).
 bool isArtifactFile(const std::string &path);
 
+/// What an artifact's manifest says beyond its functions.
+struct ArtifactInfo {
+  std::string cpu; ///< the CPU it was compiled for (lipt-compile --target-cpu)
+  /// For a model file's artifact: the training spec as JSON (the checkpoint
+  /// config format, lipt_train::fromJson); its functions are then the
+  /// optimizer kernels. Empty otherwise.
+  std::string model;
+};
+
 /// Loads the artifact at `path` into an Executable. Errors name the file
 /// and what is wrong: not a regular file, not loadable (the loader's
 /// message, for example a missing liblipt_blas_shims.so), no manifest, a
 /// manifest field missing or of the wrong type, another ABI version, an
 /// entry point the library lacks.
-Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out);
+Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out,
+                    ArtifactInfo *info = nullptr);
 
 } // namespace lipt_runtime
 

@@ -3,8 +3,9 @@
 //
 // What the training driver needs from a model file, as plain data: the
 // architecture read from the lipt model ops and the `lipt.train` module
-// attribute. No MLIR and no LibTorch here, so the importer (MLIR), the
-// trainer (LibTorch) and checkpoints (JSON metadata) share one definition.
+// attribute. No MLIR, no LLVM and no LibTorch here, so the importer (MLIR),
+// the trainer (LibTorch, also in the runtime-only build) and checkpoints
+// (JSON metadata) share one definition.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +20,11 @@
 #include <vector>
 
 namespace lipt_train {
+
+/// The constraint kinds, as the dialect's #lipt.constraint enum spells them
+/// (a unit test checks that the two lists agree; this one has no MLIR).
+inline constexpr const char *kConstraintKinds[] = {
+    "none", "soft_cap", "hard_cap", "hammer", "normalize"};
 
 /// How the optimizer step keeps a weight bounded (lipt.constraint).
 struct Constraint {
@@ -95,16 +101,6 @@ struct WeightGroup {
   std::vector<size_t> members; // indices into weightsOf(spec)
 };
 std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec);
-
-/// The MLIR module of the optimizer kernels, for group g:
-///  - @msign_g: [B, m, n] -> [B, m, n], Muon's orthogonalization
-///    (lipt.orthogonalize with spec.orthogonalize);
-///  - @cap_g (constrained groups): the constraint in unit form, on weights
-///    already divided by their bound: soft cap with alpha 1 (the driver
-///    scales by sqrt(alpha), since p_a(x) = p_1(sqrt(a) x) / sqrt(a)), or
-///    hard cap / hammer / normalize with sigma_max 1.
-std::string optimizerKernelsSource(const ModelSpec &spec,
-                                   const std::vector<WeightGroup> &groups);
 
 /// The spec as JSON (checkpoint metadata, report.json), and back. Parse
 /// errors name the field.

@@ -31,6 +31,9 @@ struct TrainOptions {
   bool resume = false;
   int threads = 0; // 0: every core
   OptimizerBackend backend = OptimizerBackend::compiled;
+  /// How often this process compiled the optimizer kernels (1 for a .mlir,
+  /// 0 for an artifact): reported, so a schedule is seen not to recompile.
+  int kernelCompilations = 0;
   /// Checkpoint and stop after this step (0: run to the end), e.g. to fit a
   /// job's time slot; --resume continues on the same schedule.
   int64_t stopAfter = 0;

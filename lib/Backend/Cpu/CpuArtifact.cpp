@@ -34,8 +34,7 @@ namespace {
 
 /// The manifest (include/lipt-c/Artifact.h) of `sigs`.
 std::string manifestJson(const std::vector<rt::FunctionSignature> &sigs,
-                         const lipt::CpuArtifactOptions &options,
-                         std::string &error) {
+                         const lipt::CpuArtifactOptions &options) {
   llvm::json::Array functions;
   for (const rt::FunctionSignature &sig : sigs) {
     llvm::json::Array inputs, outputs;
@@ -54,16 +53,8 @@ std::string manifestJson(const std::vector<rt::FunctionSignature> &sigs,
                               {"target", "cpu"},
                               {"cpu", options.cpu},
                               {"functions", std::move(functions)}};
-  if (!options.metadataJson.empty()) {
-    llvm::Expected<llvm::json::Value> metadata =
-        llvm::json::parse(options.metadataJson);
-    if (!metadata) {
-      error = "the artifact metadata is not JSON: " +
-              llvm::toString(metadata.takeError());
-      return "";
-    }
-    manifest["metadata"] = std::move(*metadata);
-  }
+  if (!options.modelSpecJson.empty())
+    manifest["model"] = options.modelSpecJson;
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::json::Value(std::move(manifest));
@@ -236,10 +227,7 @@ LogicalResult mlir::lipt::writeCpuArtifact(ModuleOp module,
   FailureOr<std::vector<rt::FunctionSignature>> sigs = lowerForCpu(module);
   if (failed(sigs))
     return failure();
-  std::string error;
-  std::string manifest = manifestJson(*sigs, options, error);
-  if (!error.empty())
-    return mlir::emitError(module.getLoc()) << error;
+  std::string error, manifest = manifestJson(*sigs, options);
   std::unique_ptr<llvm::TargetMachine> machine =
       targetMachineFor(options.cpu, error);
   if (!machine)

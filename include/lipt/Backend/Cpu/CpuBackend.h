@@ -43,8 +43,9 @@ struct CpuArtifactOptions {
   std::string cpu = "x86-64-v3";
   /// The folder holding liblipt_blas_shims.so, linked against.
   std::string runtimeLibDir;
-  /// A JSON object put in the manifest under "metadata" (empty: none).
-  std::string metadataJson;
+  /// For a model file: its training spec as JSON (lipt_train::toJson), put
+  /// in the manifest's "model" field (empty: none).
+  std::string modelSpecJson;
 };
 
 /// Compiles every public func.func of `module` (lowered in place) into the
