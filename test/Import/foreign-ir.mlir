@@ -14,7 +14,6 @@
 // RUN: lipt-opt --allow-unregistered-dialect --lipt-export-custom-calls %S/Inputs/third-party.mlir | FileCheck %s --implicit-check-not='= lipt.'
 // RUN: lipt-opt --allow-unregistered-dialect --lipt-import-and-lower %S/Inputs/third-party.mlir | FileCheck %s --implicit-check-not='= lipt.'
 // RUN: lipt-opt --allow-unregistered-dialect --lipt-linalg-to-blas %S/Inputs/third-party.mlir | FileCheck %s
-// RUN: %stock_mlir_opt --allow-unregistered-dialect --load-dialect-plugin=%lipt_plugin --pass-pipeline='builtin.module(lipt-import-and-lower)' %S/Inputs/third-party.mlir | FileCheck %s --implicit-check-not='= lipt.'
 //
 // The CPU pipeline compiles to LLVM, which it cannot do for ops nobody
 // registered: a located error naming the op, not a crash.

@@ -1,6 +1,5 @@
 // RUN: lipt-opt --allow-unregistered-dialect --lipt-import-custom-calls %s | FileCheck %s
 // The same through stock mlir-opt with the plugin.
-// RUN: %stock_mlir_opt --allow-unregistered-dialect --load-dialect-plugin=%lipt_plugin --pass-pipeline='builtin.module(lipt-import-custom-calls)' %s | FileCheck %s
 
 // A JAX export (jax.ffi.ffi_call): api_version 1, backend_config "", the
 // attributes in mhlo.backend_config as f32; Python's 0.1 stays 0.1.

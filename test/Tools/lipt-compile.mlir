@@ -35,7 +35,7 @@
 // MISSING: lipt-compile: error: {{.*}}missing.mlir: cannot open file
 // RUN: test ! -e %t/x.so
 // RUN: not lipt-run %t/self.lipt.so 2>&1 | FileCheck %s --check-prefix=TRAIN
-// TRAIN: lipt-run: error: {{.*}}self.lipt.so is an artifact; pass --function=NAME or --list-functions
+// TRAIN: lipt-run: error: {{.*}}self.lipt.so is an artifact of functions; pass --function=NAME or --list-functions
 // RUN: not lipt-run %t/self.lipt.so --function=nope 2>&1 | FileCheck %s --check-prefix=NOPE
 // NOPE: lipt-run: error: no function 'nope' in {{.*}}self.lipt.so (functions: cap, twice)
 // A shared library that is not an artifact.

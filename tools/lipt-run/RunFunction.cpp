@@ -101,9 +101,8 @@ int lipt_run::runFunction(rt::Executable &exe,
 int lipt_run::runArtifact(const RunFunctionOptions &options) {
   if (!options.list && options.function.empty())
     return fail(options.source +
-                " is an artifact; pass --function=NAME or --list-functions "
-                "(training from an artifact is not supported yet: train the "
-                ".mlir)");
+                " is an artifact of functions; pass --function=NAME or "
+                "--list-functions (only a model file's artifact trains)");
   std::unique_ptr<rt::Executable> exe;
   if (rt::Status loaded = rt::loadArtifact(options.source, exe); !loaded)
     return fail(loaded.message);
