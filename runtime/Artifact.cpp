@@ -85,7 +85,11 @@ Status typeList(const JsonValue &function, const char *key,
     if (t.kind != JsonValue::String)
       return Status::error(std::string("field '") + key +
                            "' holds a non-string");
-    if (Status s = parseTensorType(t.string, type); !s)
+    uint64_t bytes = 0;
+    Status s = parseTensorType(t.string, type);
+    if (s)
+      s = checkedByteSize(type, kMaxCompiledTensorBytes, bytes);
+    if (!s)
       return Status::error(std::string("field '") + key + "': " + s.message);
     out.push_back(std::move(type));
   }
@@ -123,7 +127,7 @@ Status readManifest(void *handle, const char *manifest,
   }
   const JsonValue *functions = root.get("functions");
   if (!functions || functions->kind != JsonValue::Array)
-    return Status::error("manifest field 'functions' is missing");
+    return Status::error("manifest field 'functions' is missing or not a list");
   for (const JsonValue &f : functions->array) {
     FunctionSignature sig;
     std::string entry;

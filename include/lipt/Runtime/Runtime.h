@@ -106,6 +106,12 @@ Status checkArguments(const FunctionSignature &sig,
 /// out-of-memory abort.
 Status checkedByteSize(const TensorType &type, uint64_t limit, uint64_t &bytes);
 
+/// The largest tensor a compiled function takes or returns (2^46 bytes,
+/// 64 TiB): far past any machine, well inside the int64 index arithmetic of
+/// compiled code and its callers. The compiler refuses larger signatures and
+/// the artifact loader refuses manifests that claim them.
+inline constexpr uint64_t kMaxCompiledTensorBytes = uint64_t(1) << 46;
+
 /// The largest tensor file (.npy, safetensors) the readers take: they read
 /// whole files into memory, and 1 TiB is far above any lipt writes.
 inline constexpr uint64_t kMaxTensorFileBytes = uint64_t(1) << 40;

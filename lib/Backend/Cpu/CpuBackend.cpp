@@ -46,9 +46,6 @@ void mlir::lipt::registerCpuExecutionDialects(DialectRegistry &registry) {
 namespace {
 
 /// The runtime type of a function argument/result, or an error.
-/// The largest tensor a compiled function takes or returns (2^46 bytes,
-/// 64 TiB): far past any machine, well inside int64 index arithmetic.
-constexpr uint64_t kMaxTensorBytes = uint64_t(1) << 46;
 
 FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
                                         StringRef what, unsigned index) {
@@ -77,7 +74,9 @@ FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
   // Sizes are computed in int64 by the compiled code and the callers; a
   // shape past that would wrap and under-allocate.
   uint64_t bytes = 0;
-  if (rt::Status size = rt::checkedByteSize(out, kMaxTensorBytes, bytes); !size)
+  if (rt::Status size =
+          rt::checkedByteSize(out, rt::kMaxCompiledTensorBytes, bytes);
+      !size)
     return fn.emitError() << "function '" << fn.getName() << "' " << what
                           << " #" << index << ": " << size.message;
   return out;
