@@ -26,7 +26,7 @@
 
 // Bad use is a clear error and no output file.
 // RUN: not lipt-compile %s -o %t/x.so --target=cuda 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: lipt-compile: error: --target=cuda: lipt-compile targets cpu
+// TARGET: lipt-compile: error: --target=cuda is not a backend of this build (cpu)
 // RUN: not lipt-compile %s -o %t/x.so --target-cpu=no-such-cpu 2>&1 | FileCheck %s --check-prefix=CPU
 // CPU: error: {{.*}}no-such-cpu
 // RUN: not lipt-compile %s -o %t/no-such-dir/x.so 2>&1 | FileCheck %s --check-prefix=WRITE

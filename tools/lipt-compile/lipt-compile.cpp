@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Backend.h"
 #include "lipt/Tools/CommandLine.h"
 #include "lipt/Tools/ModuleFile.h"
 #include "lipt/Train/ModelImport.h"
@@ -35,9 +35,9 @@ static cl::opt<std::string> outputFile("o",
                                                 "(conventionally x.lipt.so)"),
                                        cl::value_desc("file"),
                                        cl::cat(compileCategory));
-static cl::opt<std::string> target("target",
-                                   cl::desc("What the artifact runs on: cpu"),
-                                   cl::init("cpu"), cl::cat(compileCategory));
+static cl::opt<std::string>
+    target("target", cl::desc("What the artifact runs on (a backend: cpu)"),
+           cl::init("cpu"), cl::cat(compileCategory));
 static cl::opt<std::string> targetCpu(
     "target-cpu",
     cl::desc("The CPU the code may assume: an LLVM CPU name (default "
@@ -66,8 +66,14 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "lipt ahead-of-time compiler\n");
   if (inputFile.empty() || outputFile.empty())
     return fail("usage: lipt-compile x.mlir --target=cpu -o x.lipt.so");
-  if (target != "cpu")
-    return fail("--target=" + target + ": lipt-compile targets cpu");
+  const lipt::Backend *backend = lipt::lookupBackend(target);
+  if (!backend) {
+    std::string known;
+    for (const std::string &name : lipt::backendNames())
+      known += (known.empty() ? "" : ", ") + name;
+    return fail("--target=" + target + " is not a backend of this build (" +
+                known + ")");
+  }
 
   std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
   lipt::ModuleFileReader reader(*context);
@@ -76,8 +82,8 @@ int main(int argc, char **argv) {
   if (!module)
     return error.empty() ? 1 : fail(error); // else the parser reported where
 
-  lipt::CpuArtifactOptions options;
-  options.cpu = targetCpu;
+  lipt::ArtifactOptions options;
+  options.targetCpu = targetCpu;
   options.runtimeLibDir = runtimeLibDir(argv[0]);
   // A model file: its artifact holds the optimizer kernels of its weight
   // groups and its training spec, which lipt-run trains from. (The model's
@@ -91,7 +97,7 @@ int main(int argc, char **argv) {
       return 1;
     options.modelSpecJson = lipt_train::toJson(*spec);
   }
-  if (failed(lipt::writeCpuArtifact(*module, outputFile, options)))
+  if (failed(backend->writeArtifact(*module, outputFile, options)))
     return 1; // diagnostics name the op or the step
   return 0;
 }

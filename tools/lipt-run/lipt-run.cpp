@@ -51,7 +51,7 @@ static int trainModel(ModuleOp module, MLIRContext &context,
     if (!kernelModule)
       return 1;
     FailureOr<std::unique_ptr<rt::Executable>> exe =
-        lipt::compileForCpu(*kernelModule);
+        lipt::getCpuBackend().compile(*kernelModule);
     if (failed(exe))
       return fail("the optimizer kernels did not compile");
     kernels = std::move(*exe);
@@ -70,7 +70,8 @@ static int runModule(const lipt_run::Options &options) {
     return error.empty() ? 1 : fail(error); // else the parser reported where
   if (!options.run.list && options.run.function.empty())
     return trainModel(*module, *context, options);
-  FailureOr<std::unique_ptr<rt::Executable>> exe = lipt::compileForCpu(*module);
+  FailureOr<std::unique_ptr<rt::Executable>> exe =
+      lipt::getCpuBackend().compile(*module);
   if (failed(exe))
     return 1; // diagnostics were emitted with locations
   return lipt_run::runFunction(**exe, options.run);

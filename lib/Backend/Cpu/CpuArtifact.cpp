@@ -34,7 +34,7 @@ namespace {
 
 /// The manifest (include/lipt-c/Artifact.h) of `sigs`.
 std::string manifestJson(const std::vector<rt::FunctionSignature> &sigs,
-                         const lipt::CpuArtifactOptions &options) {
+                         const lipt::ArtifactOptions &options) {
   llvm::json::Array functions;
   for (const rt::FunctionSignature &sig : sigs) {
     llvm::json::Array inputs, outputs;
@@ -51,7 +51,7 @@ std::string manifestJson(const std::vector<rt::FunctionSignature> &sigs,
   llvm::json::Object manifest{{"format", "lipt-artifact"},
                               {"abi", LIPT_ARTIFACT_ABI_VERSION},
                               {"target", "cpu"},
-                              {"cpu", options.cpu},
+                              {"cpu", options.targetCpu},
                               {"functions", std::move(functions)}};
   if (!options.modelSpecJson.empty())
     manifest["model"] = options.modelSpecJson;
@@ -223,13 +223,13 @@ LogicalResult linkSharedLibrary(const std::string &object,
 
 LogicalResult mlir::lipt::writeCpuArtifact(ModuleOp module,
                                            const std::string &outputPath,
-                                           const CpuArtifactOptions &options) {
+                                           const ArtifactOptions &options) {
   FailureOr<std::vector<rt::FunctionSignature>> sigs = lowerForCpu(module);
   if (failed(sigs))
     return failure();
   std::string error, manifest = manifestJson(*sigs, options);
   std::unique_ptr<llvm::TargetMachine> machine =
-      targetMachineFor(options.cpu, error);
+      targetMachineFor(options.targetCpu, error);
   if (!machine)
     return mlir::emitError(module.getLoc()) << error;
 

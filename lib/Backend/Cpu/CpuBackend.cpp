@@ -271,3 +271,28 @@ mlir::lipt::compileForCpu(ModuleOp module) {
   return std::unique_ptr<rt::Executable>(
       new CpuExecutable(std::move(*engine), std::move(sigs)));
 }
+
+namespace {
+class CpuBackend : public lipt::Backend {
+public:
+  StringRef name() const override { return "cpu"; }
+  rt::DeviceKind deviceKind() const override { return rt::DeviceKind::cpu; }
+  void buildPipeline(OpPassManager &pm) const override {
+    lipt::buildLiptCpuPipeline(pm);
+  }
+  FailureOr<std::unique_ptr<rt::Executable>>
+  compile(ModuleOp module) const override {
+    return lipt::compileForCpu(module);
+  }
+  LogicalResult
+  writeArtifact(ModuleOp module, const std::string &path,
+                const lipt::ArtifactOptions &options) const override {
+    return lipt::writeCpuArtifact(module, path, options);
+  }
+};
+} // namespace
+
+const lipt::Backend &mlir::lipt::getCpuBackend() {
+  static const CpuBackend backend;
+  return backend;
+}

@@ -11,6 +11,7 @@
 #ifndef LIPT_BACKEND_CPU_CPUBACKEND_H
 #define LIPT_BACKEND_CPU_CPUBACKEND_H
 
+#include "lipt/Backend/Backend.h"
 #include "lipt/Runtime/Runtime.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -35,30 +36,21 @@ void registerCpuExecutionDialects(DialectRegistry &registry);
 FailureOr<std::vector<lipt_runtime::FunctionSignature>>
 lowerForCpu(ModuleOp module);
 
-/// How an artifact is compiled.
-struct CpuArtifactOptions {
-  /// The CPU the code may assume: an LLVM CPU name ("x86-64-v3", the
-  /// default, runs on any x86 server of the last decade) or "host" (this
-  /// machine's CPU and features: fastest here, may not run elsewhere).
-  std::string cpu = "x86-64-v3";
-  /// The folder holding liblipt_blas_shims.so, linked against.
-  std::string runtimeLibDir;
-  /// For a model file: its training spec as JSON (lipt_train::toJson), put
-  /// in the manifest's "model" field (empty: none).
-  std::string modelSpecJson;
-};
-
 /// Compiles every public func.func of `module` (lowered in place) into the
 /// shared library `outputPath`. Needs a C compiler driver (`cc`) to link.
 /// Failures are emitted as diagnostics on the module.
 LogicalResult writeCpuArtifact(ModuleOp module, const std::string &outputPath,
-                               const CpuArtifactOptions &options);
+                               const ArtifactOptions &options);
 
 /// Compiles every public func.func of `module` (consumed: it is lowered in
 /// place). Arguments and results must be statically shaped tensors of
 /// f32/f64/f16/bf16. Failures are emitted as diagnostics on the module.
 FailureOr<std::unique_ptr<lipt_runtime::Executable>>
 compileForCpu(ModuleOp module);
+
+/// The CPU backend (what lookupBackend("cpu") returns): the functions above
+/// behind the Backend interface.
+const Backend &getCpuBackend();
 
 } // namespace lipt
 } // namespace mlir
