@@ -417,6 +417,14 @@ private:
   double intervalLossSum = 0;
   int64_t intervalLossCount = 0;
   void progress(int64_t step, double loss, double tps, bool done);
+  int64_t begin();
+  double trainStep(int64_t step, bool fromScratch);
+  bool evaluateAndCheckpoint(int64_t done);
+  int finish(int64_t step);
+  double tokensPerSecond() const {
+    return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
+  }
+  double lastLoss = 0; // of the latest step, for the progress line
   rt::JsonValue historyJson() const {
     rt::JsonValue out = rt::JsonValue::makeArray();
     for (const HistoryEntry &h : history)
@@ -702,8 +710,10 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
     throw TrainError(path("report.json") + ": cannot write the report");
 }
 
-int Run::execute() {
-  OutputLock lock(opts.outDir);
+/// Before the first step: the data, the optimizer, and either a resumed
+/// checkpoint or fresh weights; prints what is about to run. Returns the
+/// first step.
+int64_t Run::begin() {
   setThreads(opts.threads);
   loadData();
   if (spec.optimizer == "muon")
@@ -725,7 +735,6 @@ int Run::execute() {
                                      "another --out");
     model.initialize(uint64_t(spec.seed));
   }
-
   std::fprintf(
       stderr,
       "lipt-run: training %s: d %lld, %lld layers, %lld heads, vocab "
@@ -740,86 +749,103 @@ int Run::execute() {
       opts.dataPath.c_str(), torch::get_num_threads(),
       rt::blasCoreName().c_str(), opts.kernelCompilations, opts.outDir.c_str());
 
+  return first;
+}
+
+/// One training step at `step`: forward, backward, the optimizer. Returns
+/// the loss; a non-finite loss is an error before any update.
+double Run::trainStep(int64_t step, bool fromScratch) {
+  auto t0 = std::chrono::steady_clock::now();
+  rt::SplitMix64 rng(trainSeed(spec.seed, step));
+  std::vector<int32_t> in, target;
+  check(corpus.sample(corpus.train, spec.batch, spec.seqLen, rng, in, target));
+  for (const torch::Tensor &t : model.leaves())
+    if (t.grad().defined())
+      t.grad().zero_();
+  torch::Tensor logits = model.forward(idsTensor(in));
+  torch::Tensor loss = torch::nn::functional::cross_entropy(
+      logits.reshape({-1, spec.vocab}), idsTensor(target).reshape({-1}));
+  if (step == opts.injectNanAtStep)
+    loss = loss * std::numeric_limits<float>::quiet_NaN();
+  double value = loss.item<double>();
+  if (!std::isfinite(value)) {
+    progress(step, lastLoss, tokensPerSecond(), true);
+    std::string last =
+        history.empty() && fromScratch
+            ? "no checkpoint was written yet"
+            : "the last good checkpoint in " + opts.outDir + " is intact";
+    throw TrainError("the training loss became " + std::to_string(value) +
+                     " at step " + std::to_string(step) + " (lr " +
+                     std::to_string(lrAt(step)) +
+                     "); stopping before the update. " + last);
+  }
+  loss.backward();
+  auto t1 = std::chrono::steady_clock::now();
+  optimizer->step(lrAt(step));
+  auto t2 = std::chrono::steady_clock::now();
+  trainSeconds += std::chrono::duration<double>(t2 - t0).count();
+  optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
+  ++stepsTimed;
+  trainTokens += spec.batch * spec.seqLen;
+  intervalLossSum += value;
+  ++intervalLossCount;
+  lastLoss = value;
+  progress(step + 1, value, tokensPerSecond(), false);
+  return value;
+}
+
+/// After step `done` (1-based): evaluates, records the history entry and
+/// checkpoints. False when a signal arrived during the evaluation (then
+/// nothing is recorded).
+bool Run::evaluateAndCheckpoint(int64_t done) {
+  auto [valLoss, valAcc] = evaluate();
+  if (interrupted)
+    return false;
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  history.push_back({done, intervalLossSum / double(intervalLossCount), valLoss,
+                     valAcc, lrAt(done - 1), tokensPerSecond(), elapsed});
+  // An evaluation only because --stop-after-step ends here keeps the
+  // interval open, so the next one averages what an uninterrupted run
+  // averages.
+  if (done % spec.evalInterval == 0 || done == spec.steps) {
+    intervalLossSum = 0;
+    intervalLossCount = 0;
+  }
+  if (tty)
+    std::fputc('\n', stderr);
+  std::fprintf(stderr,
+               "step %lld/%lld train_loss %.4f val_loss %.4f val_acc "
+               "%.3f tok/s %.0f elapsed %.1fs\n",
+               (long long)done, (long long)spec.steps, history.back().trainLoss,
+               valLoss, valAcc, tokensPerSecond(), elapsed);
+  saveCheckpoint(done);
+  return true;
+}
+
+int Run::execute() {
+  OutputLock lock(opts.outDir);
+  int64_t first = begin();
   catchInterrupts();
   int64_t step = first;
-  double lastLoss = 0;
-  auto tokensPerSecond = [&] {
-    return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
-  };
   int64_t end =
       opts.stopAfter > 0 ? std::min(spec.steps, opts.stopAfter) : spec.steps;
   for (; step < end && !interrupted; ++step) {
-    auto t0 = std::chrono::steady_clock::now();
-    rt::SplitMix64 rng(trainSeed(spec.seed, step));
-    std::vector<int32_t> in, target;
-    check(
-        corpus.sample(corpus.train, spec.batch, spec.seqLen, rng, in, target));
-    for (const torch::Tensor &t : model.leaves())
-      if (t.grad().defined())
-        t.grad().zero_();
-    torch::Tensor logits = model.forward(idsTensor(in));
-    torch::Tensor loss = torch::nn::functional::cross_entropy(
-        logits.reshape({-1, spec.vocab}), idsTensor(target).reshape({-1}));
-    if (step == opts.injectNanAtStep)
-      loss = loss * std::numeric_limits<float>::quiet_NaN();
-    double value = loss.item<double>();
-    if (!std::isfinite(value)) {
-      progress(step, lastLoss, tokensPerSecond(), true);
-      std::string last =
-          history.empty() && first == 0
-              ? "no checkpoint was written yet"
-              : "the last good checkpoint in " + opts.outDir + " is intact";
-      throw TrainError("the training loss became " + std::to_string(value) +
-                       " at step " + std::to_string(step) + " (lr " +
-                       std::to_string(lrAt(step)) +
-                       "); stopping before the "
-                       "update. " +
-                       last);
-    }
-    loss.backward();
-    auto t1 = std::chrono::steady_clock::now();
-    optimizer->step(lrAt(step));
-    auto t2 = std::chrono::steady_clock::now();
-    trainSeconds += std::chrono::duration<double>(t2 - t0).count();
-    optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
-    ++stepsTimed;
-    trainTokens += spec.batch * spec.seqLen;
-    intervalLossSum += value;
-    ++intervalLossCount;
-    lastLoss = value;
-    progress(step + 1, value, tokensPerSecond(), false);
-
+    trainStep(step, first == 0);
     bool last = step + 1 == end;
-    if ((step + 1) % spec.evalInterval == 0 || last) {
-      auto [valLoss, valAcc] = evaluate();
-      if (interrupted) { // during the evaluation: no history entry
-        ++step;
-        break;
-      }
-      double elapsed = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
-      history.push_back({step + 1, intervalLossSum / double(intervalLossCount),
-                         valLoss, valAcc, lrAt(step), tokensPerSecond(),
-                         elapsed});
-      // An evaluation only because --stop-after-step ends here keeps the
-      // interval open, so the next one averages what an uninterrupted run
-      // averages.
-      if ((step + 1) % spec.evalInterval == 0 || step + 1 == spec.steps) {
-        intervalLossSum = 0;
-        intervalLossCount = 0;
-      }
-      if (tty)
-        std::fputc('\n', stderr);
-      std::fprintf(stderr,
-                   "step %lld/%lld train_loss %.4f val_loss %.4f val_acc "
-                   "%.3f tok/s %.0f elapsed %.1fs\n",
-                   (long long)(step + 1), (long long)spec.steps,
-                   history.back().trainLoss, valLoss, valAcc, tokensPerSecond(),
-                   elapsed);
-      saveCheckpoint(step + 1);
+    if (((step + 1) % spec.evalInterval == 0 || last) &&
+        !evaluateAndCheckpoint(step + 1)) {
+      ++step; // interrupted during the evaluation: no history entry
+      break;
     }
   }
+  return finish(step);
+}
+
+/// After the loop: checkpoint an interrupted run, report a stopped one, or
+/// certify a finished one. The exit code.
+int Run::finish(int64_t step) {
   if (interrupted) {
     progress(step, lastLoss, tokensPerSecond(), true);
     saveCheckpoint(step);
