@@ -1,6 +1,7 @@
 //===- LiptModelOps.cpp - verifiers of the model ops and lipt.train -------===//
 
 #include "lipt/Dialect/LiptOps.h"
+#include "lipt/Train/ModelSpec.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -205,54 +206,40 @@ LogicalResult LiptDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'lipt.train' field '" << key << "' must be "
                            << want;
   };
-  for (NamedAttribute field : dict) {
-    StringRef key = field.getName();
-    Attribute v = field.getValue();
-    auto f = dyn_cast<FloatAttr>(v);
-    auto i = dyn_cast<IntegerAttr>(v);
-    auto s = dyn_cast<StringAttr>(v);
-    double x = f ? f.getValueAsDouble() : 0;
-    if (key == "optimizer") {
-      if (!s || (s.getValue() != "muon" && s.getValue() != "adamw"))
-        return bad(key, "\"muon\" or \"adamw\"");
-    } else if (key == "schedule") {
-      if (!s || (s.getValue() != "linear" && s.getValue() != "constant"))
-        return bad(key, "\"linear\" (decay to 0) or \"constant\"");
-    } else if (key == "lr") {
-      if (!f || !(x > 0))
-        return bad(key, "a float > 0");
-    } else if (key == "beta" || key == "beta2") {
-      if (!f || x < 0 || x >= 1)
-        return bad(key, "a float in [0, 1)");
-    } else if (key == "wd") {
-      if (!f || x < 0)
-        return bad(key, "a float >= 0");
-    } else if (key == "block_mass" || key == "embed_mass") {
-      if (!f || !(x > 0) || !std::isfinite(x))
-        return bad(key, "a float > 0");
-    } else if (key == "max_inflation") {
-      if (!f || !(x >= 1) || !std::isfinite(x))
-        return bad(key, "a float >= 1");
-    } else if (key == "orthogonalize") {
-      if (!isa<ScheduleAttr>(v))
-        return bad(key, "a #lipt.schedule");
-    } else if (key == "steps" || key == "batch" || key == "seq_len" ||
-               key == "eval_interval" || key == "eval_batches") {
-      if (!i || i.getInt() < 1)
-        return bad(key, "an integer >= 1");
-    } else if (key == "seed") {
-      if (!i)
-        return bad(key, "an integer");
-    } else if (key == "data") {
-      if (!s)
-        return bad(key, "a string (the corpus path)");
-    } else {
+  // The fields and their rules: lipt_train::trainFields, the one table the
+  // importer and a checkpoint's config also use.
+  for (NamedAttribute entry : dict) {
+    StringRef key = entry.getName();
+    Attribute v = entry.getValue();
+    const lipt_train::TrainField *field = nullptr;
+    for (const lipt_train::TrainField &f : lipt_train::trainFields())
+      if (key == f.key)
+        field = &f;
+    if (!field)
       return op->emitError()
              << "'lipt.train' has unknown field '" << key
-             << "' (known: optimizer, lr, schedule, beta, beta2, wd, "
-                "block_mass, embed_mass, max_inflation, orthogonalize, steps, "
-                "batch, seq_len, eval_interval, eval_batches, seed, data)";
+             << "' (known: " << lipt_train::trainFieldKeys() << ")";
+    bool ok = false;
+    switch (field->kind) {
+    case lipt_train::TrainField::Float:
+      if (auto f = dyn_cast<FloatAttr>(v))
+        ok = field->acceptsNumber(f.getValueAsDouble());
+      break;
+    case lipt_train::TrainField::Integer:
+      if (auto i = dyn_cast<IntegerAttr>(v))
+        ok = i.getValue().getSignificantBits() <= 64 &&
+             field->acceptsNumber(double(i.getInt()));
+      break;
+    case lipt_train::TrainField::String:
+      if (auto s = dyn_cast<StringAttr>(v))
+        ok = field->acceptsString(s.getValue().str());
+      break;
+    case lipt_train::TrainField::Schedule:
+      ok = isa<ScheduleAttr>(v);
+      break;
     }
+    if (!ok)
+      return bad(key, field->rule);
   }
   return success();
 }

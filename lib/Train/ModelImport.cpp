@@ -191,33 +191,17 @@ private:
 };
 
 /// Copies lipt.train's fields (verified by the dialect) into the spec.
+/// The `lipt.train` fields the importer stores (lipt_train::trainFields;
+/// the verifier has checked their values).
 void readTrainConfig(DictionaryAttr dict, ModelSpec &spec) {
-  auto f = [&](const char *key, double &out) {
-    if (auto a = dict.getAs<FloatAttr>(key))
-      out = a.getValueAsDouble();
-  };
-  auto i = [&](const char *key, int64_t &out) {
-    if (auto a = dict.getAs<IntegerAttr>(key))
-      out = a.getInt();
-  };
-  auto s = [&](const char *key, std::string &out) {
-    if (auto a = dict.getAs<StringAttr>(key))
-      out = a.getValue().str();
-  };
-  s("optimizer", spec.optimizer);
-  s("schedule", spec.lrSchedule);
-  s("data", spec.data);
-  f("lr", spec.lr);
-  f("beta", spec.beta);
-  f("beta2", spec.beta2);
-  f("wd", spec.wd);
-  f("block_mass", spec.blockMass);
-  f("embed_mass", spec.embedMass);
-  f("max_inflation", spec.maxInflation);
-  i("steps", spec.steps);
-  i("eval_interval", spec.evalInterval);
-  i("eval_batches", spec.evalBatches);
-  i("seed", spec.seed);
+  for (const lipt_train::TrainField &f : lipt_train::trainFields()) {
+    if (auto a = dict.getAs<FloatAttr>(f.key); a && f.real)
+      spec.*f.real = a.getValueAsDouble();
+    if (auto a = dict.getAs<IntegerAttr>(f.key); a && f.integer)
+      spec.*f.integer = a.getInt();
+    if (auto a = dict.getAs<StringAttr>(f.key); a && f.text)
+      spec.*f.text = a.getValue().str();
+  }
 }
 
 } // namespace

@@ -60,6 +60,81 @@ std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec) {
   return groups;
 }
 
+bool TrainField::acceptsNumber(double v) const {
+  return std::isfinite(v) && (loOpen ? v > lo : v >= lo) &&
+         (hiOpen ? v < hi : v <= hi);
+}
+
+bool TrainField::acceptsString(const std::string &v) const {
+  return choices.empty() ||
+         std::find(choices.begin(), choices.end(), v) != choices.end();
+}
+
+const std::vector<TrainField> &trainFields() {
+  using F = TrainField;
+  auto real = [](const char *key, const char *rule, double ModelSpec::*m,
+                 double lo, bool loOpen, double hi = 1e308,
+                 bool hiOpen = false) {
+    F f{F::Float, key, rule};
+    f.lo = lo, f.loOpen = loOpen, f.hi = hi, f.hiOpen = hiOpen, f.real = m;
+    return f;
+  };
+  auto count = [](const char *key, int64_t ModelSpec::*m) {
+    F f{F::Integer, key, "an integer >= 1"};
+    f.lo = 1, f.integer = m;
+    return f;
+  };
+  auto text = [](const char *key, const char *rule, std::string ModelSpec::*m,
+                 std::vector<std::string> choices) {
+    F f{F::String, key, rule};
+    f.choices = std::move(choices), f.text = m;
+    return f;
+  };
+  static const std::vector<TrainField> fields = [&] {
+    std::vector<TrainField> f{
+        text("optimizer", "\"muon\" or \"adamw\"", &ModelSpec::optimizer,
+             {"muon", "adamw"}),
+        text("schedule", "\"linear\" (decay to 0) or \"constant\"",
+             &ModelSpec::lrSchedule, {"linear", "constant"}),
+        real("lr", "a float > 0", &ModelSpec::lr, 0, true),
+        real("beta", "a float in [0, 1)", &ModelSpec::beta, 0, false, 1, true),
+        real("beta2", "a float in [0, 1)", &ModelSpec::beta2, 0, false, 1,
+             true),
+        real("wd", "a float >= 0", &ModelSpec::wd, 0, false),
+        real("block_mass", "a float > 0", &ModelSpec::blockMass, 0, true),
+        real("embed_mass", "a float > 0", &ModelSpec::embedMass, 0, true),
+        real("max_inflation", "a float >= 1", &ModelSpec::maxInflation, 1,
+             false),
+        F{F::Schedule, "orthogonalize", "a #lipt.schedule"},
+        count("steps", &ModelSpec::steps),
+        count("batch", nullptr),
+        count("seq_len", nullptr),
+        count("eval_interval", &ModelSpec::evalInterval),
+        count("eval_batches", &ModelSpec::evalBatches),
+        F{F::Integer,
+          "seed",
+          "an integer",
+          -1e308,
+          1e308,
+          false,
+          false,
+          {},
+          nullptr,
+          &ModelSpec::seed},
+        text("data", "a string (the corpus path)", &ModelSpec::data, {}),
+    };
+    return f;
+  }();
+  return fields;
+}
+
+std::string trainFieldKeys() {
+  std::string keys;
+  for (const TrainField &f : trainFields())
+    keys += (keys.empty() ? "" : ", ") + std::string(f.key);
+  return keys;
+}
+
 static rt::JsonValue constraintJson(const Constraint &c) {
   rt::JsonValue o = rt::JsonValue::makeObject();
   o.set("kind", c.kind);
@@ -196,14 +271,18 @@ static std::string invalidConfig(const ModelSpec &s) {
       nonFinite = "field 'train.orthogonalize_steps' must hold finite numbers";
   if (!nonFinite.empty())
     return nonFinite;
-  if (s.optimizer != "muon" && s.optimizer != "adamw")
-    return "field 'train.optimizer' is '" + s.optimizer +
-           "'; expected muon or adamw";
-  if (!(s.lr >= 0) || !std::isfinite(s.lr))
-    return "field 'train.lr' must be a finite number >= 0";
-  if (s.steps < 0 || s.batch < 1 || s.seqLen < 1)
-    return "fields 'train.steps', 'train.batch' and 'train.seq_len' must be "
-           "positive";
+  // The rules of the `lipt.train` fields, as the verifier applies them.
+  for (const TrainField &f : trainFields()) {
+    std::string field = std::string("field 'train.") + f.key + "' ";
+    if (f.real && !f.acceptsNumber(s.*f.real))
+      return field + "must be " + f.rule;
+    if (f.integer && !f.acceptsNumber(double(s.*f.integer)))
+      return field + "must be " + f.rule;
+    if (f.text && !f.acceptsString(s.*f.text))
+      return field + "is '" + s.*f.text + "'; it must be " + f.rule;
+  }
+  if (s.batch < 1 || s.seqLen < 1)
+    return "fields 'train.batch' and 'train.seq_len' must be >= 1";
   for (size_t i = 0; i < s.blocks.size(); ++i)
     for (auto [key, c] :
          {std::pair{"attn", &s.blocks[i].attn}, {"mlp", &s.blocks[i].mlp}}) {

@@ -80,6 +80,33 @@ struct ModelSpec {
   bool hasLayerNorm() const;
 };
 
+/// A field of a model file's `lipt.train` attribute: its key, the values it
+/// takes, and where it lands in a ModelSpec. The one table of these
+/// (trainFields) is what the dialect's verifier checks, what the model
+/// importer reads, and what a checkpoint's config is validated against.
+struct TrainField {
+  enum Kind { Float, Integer, String, Schedule } kind;
+  const char *key;
+  /// The rule as the verifier states it: "a float > 0".
+  const char *rule;
+  /// Numbers: the allowed range (an open end excludes the bound); finite.
+  double lo = -1e308, hi = 1e308;
+  bool loOpen = false, hiOpen = false;
+  /// Strings: the allowed values (empty: any).
+  std::vector<std::string> choices = {};
+  /// Where the importer stores it (null: read elsewhere; batch and seq_len
+  /// come from the tokens argument, orthogonalize is a #lipt.schedule).
+  double ModelSpec::*real = nullptr;
+  int64_t ModelSpec::*integer = nullptr;
+  std::string ModelSpec::*text = nullptr;
+
+  bool acceptsNumber(double v) const;
+  bool acceptsString(const std::string &v) const;
+};
+const std::vector<TrainField> &trainFields();
+/// "optimizer, schedule, lr, ...": the keys, for messages.
+std::string trainFieldKeys();
+
 /// A weight of the model in checkpoint order, with its safetensors name.
 struct WeightInfo {
   std::string name;
