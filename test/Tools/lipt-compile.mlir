@@ -34,6 +34,10 @@
 // RUN: not lipt-compile %t/missing.mlir -o %t/x.so 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: lipt-compile: error: {{.*}}missing.mlir: cannot open file
 // RUN: test ! -e %t/x.so
+// RUN: not lipt-compile %s -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEVICE
+// RUN: not lipt-compile %s -o %t 2>&1 | FileCheck %s --check-prefix=DEVICE
+// DEVICE: error: {{.*}}: exists and is not a regular file
+// RUN: test -c /dev/null
 // RUN: not lipt-run %t/self.lipt.so 2>&1 | FileCheck %s --check-prefix=TRAIN
 // TRAIN: lipt-run: error: {{.*}}self.lipt.so is an artifact of functions; pass --function=NAME or --list-functions
 // RUN: not lipt-run %t/self.lipt.so --function=nope 2>&1 | FileCheck %s --check-prefix=NOPE

@@ -224,6 +224,14 @@ LogicalResult linkSharedLibrary(const std::string &object,
 LogicalResult mlir::lipt::writeCpuArtifact(ModuleOp module,
                                            const std::string &outputPath,
                                            const ArtifactOptions &options) {
+  // The output is replaced by a rename: never over a device, FIFO or
+  // directory (as root, renaming onto /dev/full would replace the device).
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(outputPath, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file)
+    return mlir::emitError(module.getLoc())
+           << outputPath << ": exists and is not a regular file; the "
+           << "artifact goes to a new or regular file";
   FailureOr<std::vector<rt::FunctionSignature>> sigs = lowerForCpu(module);
   if (failed(sigs))
     return failure();
