@@ -40,17 +40,11 @@ public:
   Status invoke(const std::string &name, const std::vector<TensorView> &inputs,
                 const std::vector<TensorView> &outputs,
                 Stream stream) override {
-    const FunctionSignature *sig = lookup(name);
-    if (!sig)
-      return Status::error("no function named '" + name + "'");
-    if (stream)
-      return Status::error("the CPU executable takes no stream");
-    if (Status s = checkArguments(*sig, inputs, outputs); !s)
+    const FunctionSignature *sig = nullptr;
+    if (Status s = checkHostCall(*this, name, inputs, outputs, stream, sig); !s)
       return s;
-    std::vector<std::vector<int64_t>> descriptors;
-    for (const std::vector<TensorView> *views : {&inputs, &outputs})
-      for (const TensorView &v : *views)
-        descriptors.push_back(memrefDescriptor(v));
+    std::vector<std::vector<int64_t>> descriptors =
+        memrefDescriptors(inputs, outputs);
     std::vector<void *> args;
     for (std::vector<int64_t> &d : descriptors)
       args.push_back(d.data());

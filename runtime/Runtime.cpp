@@ -136,7 +136,8 @@ Status parseTensorType(const std::string &spec, TensorType &type) {
   }
 }
 
-std::vector<int64_t> memrefDescriptor(const TensorView &view) {
+namespace {
+std::vector<int64_t> descriptorOf(const TensorView &view) {
   size_t rank = view.type.shape.size();
   std::vector<int64_t> d(3 + 2 * rank);
   d[0] = d[1] = reinterpret_cast<int64_t>(view.data);
@@ -148,6 +149,29 @@ std::vector<int64_t> memrefDescriptor(const TensorView &view) {
     stride *= view.type.shape[i];
   }
   return d;
+}
+} // namespace
+
+std::vector<std::vector<int64_t>>
+memrefDescriptors(const std::vector<TensorView> &inputs,
+                  const std::vector<TensorView> &outputs) {
+  std::vector<std::vector<int64_t>> out;
+  for (const std::vector<TensorView> *views : {&inputs, &outputs})
+    for (const TensorView &v : *views)
+      out.push_back(descriptorOf(v));
+  return out;
+}
+
+Status checkHostCall(const Executable &exe, const std::string &name,
+                     const std::vector<TensorView> &inputs,
+                     const std::vector<TensorView> &outputs, Stream stream,
+                     const FunctionSignature *&sig) {
+  sig = exe.lookup(name);
+  if (!sig)
+    return Status::error("no function named '" + name + "'");
+  if (stream)
+    return Status::error("the CPU executable takes no stream");
+  return checkArguments(*sig, inputs, outputs);
 }
 
 Status readFileBytes(const std::string &path, uint64_t maxBytes,

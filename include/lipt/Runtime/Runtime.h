@@ -89,15 +89,26 @@ public:
 /// error names the bad dimension or element type.
 Status parseTensorType(const std::string &spec, TensorType &type);
 
-/// The memref descriptor of a dense row-major view, as compiled lipt code
-/// takes it (include/lipt-c/Artifact.h): {allocated, aligned, offset,
-/// sizes[rank], strides[rank]}, each 64 bits.
-std::vector<int64_t> memrefDescriptor(const TensorView &view);
+/// The memref descriptors of a call's dense row-major views, inputs then
+/// outputs, as compiled lipt code takes them (include/lipt-c/Artifact.h):
+/// each {allocated, aligned, offset, sizes[rank], strides[rank]}, 64 bits a
+/// field.
+std::vector<std::vector<int64_t>>
+memrefDescriptors(const std::vector<TensorView> &inputs,
+                  const std::vector<TensorView> &outputs);
 
 /// Checks views against a signature; the message names the argument.
 Status checkArguments(const FunctionSignature &sig,
                       const std::vector<TensorView> &inputs,
                       const std::vector<TensorView> &outputs);
+
+/// What every host (CPU) executable checks before a call: `name` exists
+/// (then `sig` points to it), no stream is given, and the views match the
+/// signature.
+Status checkHostCall(const Executable &exe, const std::string &name,
+                     const std::vector<TensorView> &inputs,
+                     const std::vector<TensorView> &outputs, Stream stream,
+                     const FunctionSignature *&sig);
 
 /// The byte size of `type`, checked: every dimension non-negative, no
 /// overflow of the element or byte count, and at most `limit` bytes. The

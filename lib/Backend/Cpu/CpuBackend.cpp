@@ -46,7 +46,6 @@ void mlir::lipt::registerCpuExecutionDialects(DialectRegistry &registry) {
 namespace {
 
 /// The runtime type of a function argument/result, or an error.
-
 FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
                                         StringRef what, unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -119,19 +118,13 @@ public:
                     const std::vector<rt::TensorView> &inputs,
                     const std::vector<rt::TensorView> &outputs,
                     rt::Stream stream) override {
-    const rt::FunctionSignature *sig = lookup(name);
-    if (!sig)
-      return rt::Status::error("no function named '" + name + "'");
-    if (stream)
-      return rt::Status::error("the CPU executable takes no stream");
-    rt::Status s = rt::checkArguments(*sig, inputs, outputs);
-    if (!s)
+    const rt::FunctionSignature *sig = nullptr;
+    if (rt::Status s =
+            rt::checkHostCall(*this, name, inputs, outputs, stream, sig);
+        !s)
       return s;
-    std::vector<std::vector<int64_t>> descriptors;
-    for (const rt::TensorView &v : inputs)
-      descriptors.push_back(rt::memrefDescriptor(v));
-    for (const rt::TensorView &v : outputs)
-      descriptors.push_back(rt::memrefDescriptor(v));
+    std::vector<std::vector<int64_t>> descriptors =
+        rt::memrefDescriptors(inputs, outputs);
     std::vector<void *> pointers;
     for (auto &d : descriptors)
       pointers.push_back(d.data());
