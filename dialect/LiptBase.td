@@ -34,6 +34,9 @@ class Lipt_Op<string mnemonic, list<Trait> traits = []>
 /// each op, so the message can name the op).
 def Lipt_Weight : RankedTensorOf<[F64, F32, F16, BF16]>;
 /// A vector, or a batch of vectors.
+// A per-step scalar operand (a learning rate, a strength): rank 0, f32 or
+// f64 whatever the weight's type, so bf16 weights keep an exact lr.
+def Lipt_StepScalar : 0DTensorOf<[F64, F32]>;
 def Lipt_VectorTensor : RankedTensorOf<[F64, F32, F16, BF16]>;
 
 #endif // LIPT_BASE_TD

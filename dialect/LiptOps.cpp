@@ -93,15 +93,11 @@ constexpr StringLiteral kSigmaMaxWhy = "a norm bound";
 /// the weight by at most a factor softCapCouplingLimit() (~2.6).
 LogicalResult verifyCouplingAchievable(Operation *op, double sigmaMax,
                                        double updateNorm, double wd) {
-  double k = ::lipt_runtime::softCapCouplingK(sigmaMax, updateNorm, wd);
-  if (::lipt_runtime::softCapCouplingAlpha(k))
+  std::string problem =
+      ::lipt_runtime::softCapCouplingProblem(sigmaMax, updateNorm, wd);
+  if (problem.empty())
     return success();
-  return op->emitOpError()
-         << "an update of norm " << updateNorm << " on a weight bounded by "
-         << "sigma_max = " << sigmaMax << " can grow it to k = " << k
-         << " x sigma_max; the soft cap guarantees the bound only up to k = "
-         << ::lipt_runtime::softCapCouplingLimit()
-         << " (lower lr or raise sigma_max)";
+  return op->emitOpError() << problem;
 }
 } // namespace
 
@@ -314,15 +310,41 @@ LogicalResult RmsProjectOp::verify() {
 // MuonStepOp
 //===----------------------------------------------------------------------===//
 
+/// The step_scalars operands: [lr] or, for a soft cap, [lr, alpha].
+static LogicalResult verifyStepScalars(MuonStepOp op) {
+  size_t n = op.getStepScalars().size();
+  bool softCap = op.getConstraint() == ConstraintKind::soft_cap;
+  if (n == 0) {
+    if (!op.getLrAttr())
+      return op.emitOpError() << "needs a learning rate: attribute 'lr', or "
+                                 "an lr operand (step_scalars)";
+    return success();
+  }
+  if (op.getLrAttr())
+    return op.emitOpError() << "takes the learning rate once: attribute 'lr' "
+                               "or an lr operand, not both";
+  size_t expected = softCap ? 2 : 1;
+  if (n != expected)
+    return op.emitOpError()
+           << "with an lr operand takes " << expected << " step scalar"
+           << (softCap ? "s (lr, then the soft cap's strength alpha)"
+                       : " (lr; only a soft cap adds its strength)")
+           << ", got " << n;
+  return success();
+}
+
 LogicalResult MuonStepOp::verify() {
   if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
       failed(verifyIters(*this, getItersAttr())) ||
-      failed(verifyNonNegative(*this, "lr", toDouble(getLrAttr()),
-                               "a learning rate")) ||
+      failed(verifyStepScalars(*this)) ||
       failed(verifyNonNegative(*this, "wd", toDouble(getWdAttr()),
                                "a weight-decay coefficient")) ||
       failed(verifyPositive(*this, "target_norm", toDouble(getTargetNormAttr()),
                             "the module's share of the learning rate")))
+    return failure();
+  if (getLrAttr() && failed(verifyNonNegative(*this, "lr",
+                                              toDouble(getLrAttr()),
+                                              "a learning rate")))
     return failure();
   double beta = toDouble(getBetaAttr());
   if (failed(verifyFinite(*this, "beta", beta)))
@@ -331,12 +353,14 @@ LogicalResult MuonStepOp::verify() {
     return emitOpError() << "attribute 'beta' must be in [0, 1) (momentum "
                             "averaging factor), got "
                          << beta;
-  double decay = toDouble(getWdAttr()) * toDouble(getLrAttr()) *
-                 toDouble(getTargetNormAttr());
-  if (decay >= 1.0)
-    return emitOpError() << "wd * lr * target_norm must be < 1 (the weight "
-                            "is scaled by 1 minus it), got "
-                         << decay;
+  if (getLrAttr()) {
+    double decay = toDouble(getWdAttr()) * toDouble(getLrAttr()) *
+                   toDouble(getTargetNormAttr());
+    if (decay >= 1.0)
+      return emitOpError() << "wd * lr * target_norm must be < 1 (the weight "
+                              "is scaled by 1 minus it), got "
+                           << decay;
+  }
   bool constrained = getConstraint() != ConstraintKind::none;
   if (constrained && !getSigmaMaxAttr())
     return emitOpError() << "constraint "
@@ -352,8 +376,8 @@ LogicalResult MuonStepOp::verify() {
   if (getHardCapMethodAttr() && getConstraint() != ConstraintKind::hard_cap)
     return emitOpError() << "attribute 'hard_cap_method' needs constraint = "
                             "hard_cap";
-  if (getConstraint() == ConstraintKind::soft_cap) {
-    CouplingParams p = getSoftCapCoupling();
+  if (getConstraint() == ConstraintKind::soft_cap && getLrAttr()) {
+    ::lipt_runtime::MuonCoupling p = getSoftCapCoupling();
     return verifyCouplingAchievable(*this, toDouble(getSigmaMaxAttr()),
                                     p.updateNorm, p.decay);
   }
@@ -366,18 +390,24 @@ ScheduleAttr MuonStepOp::getEffectiveSchedule() {
   return ScheduleAttr::getNamed(getContext(), "muon5");
 }
 
-MuonStepOp::CouplingParams MuonStepOp::getSoftCapCoupling() {
+::lipt_runtime::MuonStepShape MuonStepOp::getStepShape() {
   auto type = cast<RankedTensorType>(getWeight().getType());
   int64_t rank = type.getRank();
-  double c = std::sqrt(double(type.getDimSize(rank - 2)) /
-                       double(type.getDimSize(rank - 1)));
-  double lr = toDouble(getLrAttr()), tn = toDouble(getTargetNormAttr());
   ScheduleAttr schedule = getEffectiveSchedule();
-  // The update lr * msign(m) * c * tn has RMS->RMS norm lr * tn and spectral
-  // norm lr * c * tn, if msign were exact. The schedule's output can exceed
-  // 1 (muon5: 1.2), so Theorem 3.1's premise uses its measured maximal gain.
-  double gain = ::lipt_runtime::scheduleMaxGain(schedule.getSteps(),
-                                                schedule.getFrobeniusScale());
-  double unit = getNorm() == NormKind::rms ? lr * tn : lr * c * tn;
-  return {unit * gain, toDouble(getWdAttr()) * lr * tn};
+  ::lipt_runtime::MuonStepShape shape;
+  shape.rows = type.getDimSize(rank - 2);
+  shape.cols = type.getDimSize(rank - 1);
+  shape.wd = toDouble(getWdAttr());
+  shape.targetNorm = toDouble(getTargetNormAttr());
+  // Theorem 3.1's premise uses the schedule's measured maximal gain: its
+  // output can exceed 1 (muon5: 1.2).
+  shape.scheduleGain = ::lipt_runtime::scheduleMaxGain(
+      schedule.getSteps(), schedule.getFrobeniusScale());
+  shape.rmsNorm = getNorm() == NormKind::rms;
+  return shape;
+}
+
+::lipt_runtime::MuonCoupling MuonStepOp::getSoftCapCoupling() {
+  return ::lipt_runtime::muonStepCoupling(getStepShape(),
+                                          toDouble(getLrAttr()));
 }

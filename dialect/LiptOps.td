@@ -235,15 +235,28 @@ def Lipt_MuonStepOp : Lipt_Op<"muon_step",
     muon5; `hard_cap_method` to msign (exact); `iters`
     is the power-iteration count of hammer/normalize.
 
+    The learning rate is either the attribute `lr` (a fixed step) or the
+    first of the `step_scalars` operands, rank-0 f32/f64 tensors that change
+    per step without recompiling (a schedule). With an operand lr, a soft
+    cap takes its strength as the second operand: alpha on W / bound, which
+    the host computes from that lr with the one definition of the coupling
+    (`lipt_runtime::muonSoftCapStrength`, lipt/Runtime/SpectralMath.h);
+    other constraints take no second operand. The caller then also keeps
+    wd * lr * target_norm < 1, which the verifier checks for an attribute lr.
+
     ```mlir
     %w1, %m1 = lipt.muon_step %w, %g, %m {lr = 0.1, beta = 0.9,
         constraint = #lipt.constraint<soft_cap>, sigma_max = 6.0,
         norm = #lipt.norm<rms>, target_norm = 16.0} : tensor<256x256xf32>
+    %w2, %m2 = lipt.muon_step %w, %g, %m step_scalars(%lr, %alpha
+        : tensor<f32>, tensor<f32>) {constraint = #lipt.constraint<soft_cap>,
+        sigma_max = 6.0, norm = #lipt.norm<rms>} : tensor<4x128x128xf32>
     ```
   }];
   let arguments = (ins Lipt_Weight:$weight, Lipt_Weight:$grad,
                    Lipt_Weight:$momentum,
-                   F64Attr:$lr,
+                   Variadic<Lipt_StepScalar>:$step_scalars,
+                   OptionalAttr<F64Attr>:$lr,
                    DefaultValuedAttr<F64Attr, "0.9">:$beta,
                    DefaultValuedAttr<BoolAttr, "false">:$nesterov,
                    DefaultValuedAttr<F64Attr, "0.0">:$wd,
@@ -257,16 +270,28 @@ def Lipt_MuonStepOp : Lipt_Op<"muon_step",
                    DefaultValuedAttr<I64Attr, "16">:$iters);
   let results = (outs Lipt_Weight:$new_weight, Lipt_Weight:$new_momentum);
   let assemblyFormat = [{
-    $weight `,` $grad `,` $momentum attr-dict `:` type($weight)
+    $weight `,` $grad `,` $momentum
+    (`step_scalars` `(` $step_scalars^ `:` type($step_scalars) `)`)?
+    attr-dict `:` type($weight)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// The learning rate operand (null when `lr` is an attribute).
+    Value getLrOperand() {
+      return getStepScalars().empty() ? Value() : getStepScalars()[0];
+    }
+    /// The soft cap's strength operand (null unless lr is an operand and
+    /// the constraint is soft_cap).
+    Value getSoftCapAlphaOperand() {
+      return getStepScalars().size() < 2 ? Value() : getStepScalars()[1];
+    }
+    /// The step's fixed parameters for the shared coupling math.
+    ::lipt_runtime::MuonStepShape getStepShape();
     /// `schedule`, or muon5.
     ScheduleAttr getEffectiveSchedule();
-    /// The soft cap's coupling inputs for this step, in the unit of `norm`:
-    /// a bound on the update's norm and the decoupled decay factor.
-    struct CouplingParams { double updateNorm, decay; };
-    CouplingParams getSoftCapCoupling();
+    /// The soft cap's coupling inputs for this step (attribute lr only), in
+    /// the unit of `norm`: a bound on the update's norm and the decay.
+    ::lipt_runtime::MuonCoupling getSoftCapCoupling();
   }];
 }
 

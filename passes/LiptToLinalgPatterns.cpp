@@ -310,7 +310,7 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     Value mom = mb.toBatched(op.getMomentum());
     auto batchedType = cast<RankedTensorType>(w.getType());
 
-    double lr = toDouble(op.getLrAttr()), beta = toDouble(op.getBetaAttr());
+    double beta = toDouble(op.getBetaAttr());
     double wd = toDouble(op.getWdAttr()), tn = toDouble(op.getTargetNormAttr());
     int64_t rank = type.getRank();
     // sqrt(fan_out / fan_in): msign has spectral norm 1, RMS->RMS norm
@@ -325,8 +325,20 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     ScheduleAttr schedule = op.getEffectiveSchedule();
     Value ortho = OrthogonalizeOp::create(rw, loc, batchedType, dir, schedule,
                                           rw.getF64FloatAttr(1e-7));
-    double decay = wd * lr * tn;
-    Value stepped = mb.axpby(1.0 - decay, w, -lr * c * tn, ortho);
+    // W <- (1 - wd lr tn) W - lr c tn O, with lr fixed or an operand.
+    Value stepped;
+    if (Value lrOperand = op.getLrOperand()) {
+      Value lr = mb.scalarOf(lrOperand);
+      auto times = [&](double k, Value v) {
+        return arith::MulFOp::create(rw, loc, mb.constant(k), v).getResult();
+      };
+      Value keep = arith::SubFOp::create(rw, loc, mb.constant(1.0),
+                                         times(wd * tn, lr));
+      stepped = mb.axpby(keep, w, times(-c * tn, lr), ortho);
+    } else {
+      double lr = toDouble(op.getLrAttr());
+      stepped = mb.axpby(1.0 - wd * lr * tn, w, -lr * c * tn, ortho);
+    }
 
     Value constrained = stepped;
     FloatAttr sigmaMax = op.getSigmaMaxAttr();
@@ -335,7 +347,13 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     case ConstraintKind::none:
       break;
     case ConstraintKind::soft_cap: {
-      MuonStepOp::CouplingParams p = op.getSoftCapCoupling();
+      if (Value alpha = op.getSoftCapAlphaOperand()) {
+        constrained = dynamicSoftCap(mb, stepped, mb.scalarOf(alpha),
+                                     spectralBound(type, toDouble(sigmaMax),
+                                                   op.getNorm()));
+        break;
+      }
+      ::lipt_runtime::MuonCoupling p = op.getSoftCapCoupling();
       constrained = SpectralSoftCapOp::create(
           rw, loc, batchedType, stepped, /*alpha=*/FloatAttr(), sigmaMax,
           rw.getF64FloatAttr(p.updateNorm), rw.getF64FloatAttr(p.decay),
@@ -363,6 +381,19 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     rw.replaceOp(
         op, {mb.fromBatched(constrained, type), mb.fromBatched(newMom, type)});
     return success();
+  }
+
+  /// The soft cap with strength alpha (a run-time scalar) on W / bound: as
+  /// LowerSoftCap, alpha / bound^2 on W itself, so W is never rescaled.
+  static Value dynamicSoftCap(MatrixBuilder &mb, Value w, Value alpha,
+                              double bound) {
+    OpBuilder &b = mb.builder();
+    Location loc = mb.location();
+    Value onW = arith::MulFOp::create(b, loc, alpha,
+                                      mb.constant(1.0 / (bound * bound)));
+    Value minus = arith::NegFOp::create(b, loc, onW);
+    w = mb.polyStep(w, 1.0, minus, Value());   // p1(x) = x - a x^3
+    return mb.polyStep(w, 1.0, onW, Value()); // p2(x) = x + a x^3
   }
 };
 

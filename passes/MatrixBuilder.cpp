@@ -42,6 +42,16 @@ Value MatrixBuilder::constant(double v) {
   return arith::ConstantOp::create(b, loc, ct, b.getFloatAttr(ct, v));
 }
 
+Value MatrixBuilder::scalarOf(Value rank0) {
+  Value v = tensor::ExtractOp::create(b, loc, rank0, ValueRange{});
+  auto from = cast<FloatType>(v.getType());
+  if (from == ct)
+    return v;
+  if (from.getWidth() > ct.getWidth())
+    return arith::TruncFOp::create(b, loc, ct, v);
+  return arith::ExtFOp::create(b, loc, ct, v);
+}
+
 //===----------------------------------------------------------------------===//
 // Edges
 //===----------------------------------------------------------------------===//
@@ -178,15 +188,17 @@ Value MatrixBuilder::map(ValueRange inputs, ArrayRef<int64_t> outShape,
 Value MatrixBuilder::axpby(double a, Value x, double bCoef, Value y) {
   if (!y && a == 1.0)
     return x;
-  Value ca = constant(a);
+  return axpby(constant(a), x, y ? constant(bCoef) : Value(), y);
+}
+
+Value MatrixBuilder::axpby(Value a, Value x, Value bCoef, Value y) {
   if (!y)
     return map(x, shapeOf(x), [&](OpBuilder &nb, Location nl, ValueRange v) {
-      return arith::MulFOp::create(nb, nl, ca, v[0]).getResult();
+      return arith::MulFOp::create(nb, nl, a, v[0]).getResult();
     });
-  Value cb = constant(bCoef);
   return map({x, y}, shapeOf(x), [&](OpBuilder &nb, Location nl, ValueRange v) {
-    Value ax = arith::MulFOp::create(nb, nl, ca, v[0]);
-    Value by = arith::MulFOp::create(nb, nl, cb, v[1]);
+    Value ax = arith::MulFOp::create(nb, nl, a, v[0]);
+    Value by = arith::MulFOp::create(nb, nl, bCoef, v[1]);
     return arith::AddFOp::create(nb, nl, ax, by).getResult();
   });
 }
@@ -278,6 +290,11 @@ bool MatrixBuilder::isWide(Value x) {
 Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
   if (step.b == 0.0 && step.c == 0.0)
     return axpby(step.a, x, 0.0, nullptr);
+  return polyStep(x, step.a, constant(step.b),
+                  step.c == 0.0 ? Value() : constant(step.c));
+}
+
+Value MatrixBuilder::polyStep(Value x, double a, Value bCoef, Value c) {
   // paper-notes: for odd p, X q(X^T X) = q(X X^T) X; use whichever Gram
   // matrix is smaller. A is symmetric, so P = bA + cA^2 is too, and the
   // product P X (wide) / X P (tall) has the same singular vectors as X.
@@ -285,24 +302,30 @@ Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
   Value gram = wide ? matmul(x, x, false, true) : matmul(x, x, true, false);
   // A A written as A A^T (equal: A is symmetric), so the product is
   // recognisably symmetric and computed once per triangle (syrk).
-  Value gram2 = step.c == 0.0 ? Value() : matmul(gram, gram, false, true);
+  Value gram2 = c ? matmul(gram, gram, false, true) : Value();
   // a X + P X = (a I + P) X: the scaled identity joins the small matrix's
   // pass, and the product needs no pass over X for an accumulator.
-  Value poly = scaledIdentityPlus(step.a, step.b, gram, step.c, gram2);
+  Value poly = scaledIdentityPlus(a, bCoef, gram, c, gram2);
   return wide ? matmul(poly, x, false, false) : matmul(x, poly, false, false);
 }
 
 Value MatrixBuilder::scaledIdentityPlus(double a, double bCoef, Value g,
                                         double c, Value g2) {
-  Value ca = constant(a), cb = constant(bCoef), cc = constant(c);
+  return scaledIdentityPlus(a, constant(bCoef), g, g2 ? constant(c) : Value(),
+                            g2);
+}
+
+Value MatrixBuilder::scaledIdentityPlus(double a, Value bCoef, Value g,
+                                        Value c, Value g2) {
+  Value ca = constant(a);
   SmallVector<Value> inputs{g};
   if (g2)
     inputs.push_back(g2);
   return map(inputs, shapeOf(g), [&](OpBuilder &nb, Location nl, ValueRange v) {
-    Value sum = arith::MulFOp::create(nb, nl, cb, v[0]);
+    Value sum = arith::MulFOp::create(nb, nl, bCoef, v[0]);
     if (v.size() > 1)
       sum = arith::AddFOp::create(nb, nl, sum,
-                                  arith::MulFOp::create(nb, nl, cc, v[1]));
+                                  arith::MulFOp::create(nb, nl, c, v[1]));
     if (a == 0.0)
       return sum;
     Value i = linalg::IndexOp::create(nb, nl, 1);

@@ -39,6 +39,9 @@ public:
 
   //===--- elementwise ----------------------------------------------------===//
   Value constant(double v);
+  /// The value of a rank-0 float tensor (a per-step operand), converted to
+  /// the compute type.
+  Value scalarOf(Value rank0);
   /// An elementwise map over `out`-shaped values. Each input is either of the
   /// output's rank (identity map) or [B] / [B, k] broadcast along the
   /// trailing dims as described by `inputMaps` (empty = all identity).
@@ -46,6 +49,8 @@ public:
             ArrayRef<AffineMap> inputMaps = {});
   /// a * x + b * y (y may be null: a * x).
   Value axpby(double a, Value x, double b, Value y);
+  /// The same with coefficients computed at run time (compute-type scalars).
+  Value axpby(Value a, Value x, Value b, Value y);
 
   //===--- products and reductions ----------------------------------------===//
   /// init + sum of lhs * rhs over the reduction dims: the one contraction
@@ -70,6 +75,8 @@ public:
   /// One odd polynomial step X <- a X + (b A + c A^2) X on the small Gram
   /// side. Coefficients are in the units of `x`.
   Value polyStep(Value x, const ::lipt_runtime::PolyStep &step);
+  /// The same with b and c computed at run time (c null: no A^2 term).
+  Value polyStep(Value x, double a, Value b, Value c);
   /// X q(X^T X) (or q(X X^T) X, the smaller side) with q(A) = sum c_i A^i:
   /// one Gram matrix, A^2 once, then Horner in A^2; identity terms fold into
   /// elementwise updates and accumulators.
@@ -81,6 +88,7 @@ public:
   /// matrix makes X (a I + P) one product with no pass over the large X.
   Value scaledIdentityPlus(double a, double b, Value g, double c = 0.0,
                            Value g2 = nullptr);
+  Value scaledIdentityPlus(double a, Value b, Value g, Value c, Value g2);
   /// X / (scale * ||X||_F + eps) per matrix.
   Value frobeniusNormalize(Value x, double scale, double eps);
   /// X * s[b] / d[b] style per-matrix scaling: x * f(perBatch).

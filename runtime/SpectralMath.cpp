@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace lipt_runtime {
 
@@ -183,6 +184,37 @@ double softCapCouplingLimit() {
     return lo;
   }();
   return limit;
+}
+
+MuonCoupling muonStepCoupling(const MuonStepShape &shape, double lr) {
+  double unit = lr * shape.targetNorm;
+  // sqrt(fan_out / fan_in): the update's spectral norm per unit of RMS->RMS.
+  if (!shape.rmsNorm)
+    unit *= std::sqrt(double(shape.rows) / double(shape.cols));
+  return {unit * shape.scheduleGain, shape.wd * lr * shape.targetNorm};
+}
+
+std::string softCapCouplingProblem(double sigmaMax, double updateNorm,
+                                   double decay) {
+  double k = softCapCouplingK(sigmaMax, updateNorm, decay);
+  if (softCapCouplingAlpha(k))
+    return "";
+  std::ostringstream os;
+  os << "an update of norm " << updateNorm
+     << " on a weight bounded by sigma_max = " << sigmaMax
+     << " can grow it to k = " << k
+     << " x sigma_max; the soft cap guarantees the bound only up to k = "
+     << softCapCouplingLimit() << " (lower lr or raise sigma_max)";
+  return os.str();
+}
+
+SoftCapStrength muonSoftCapStrength(const MuonStepShape &shape,
+                                    double sigmaMax, double lr) {
+  MuonCoupling c = muonStepCoupling(shape, lr);
+  double k = softCapCouplingK(sigmaMax, c.updateNorm, c.decay);
+  if (std::optional<double> alpha = softCapCouplingAlpha(k))
+    return {alpha, ""};
+  return {std::nullopt, softCapCouplingProblem(sigmaMax, c.updateNorm, c.decay)};
 }
 
 } // namespace lipt_runtime

@@ -74,7 +74,7 @@ func.func @soft_cap_negative_lr(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // -----
 
 func.func @soft_cap_step_too_large(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @below {{can grow it to k = 3.000000e+00 x sigma_max; the soft cap guarantees the bound only up to k = 2.6129}}
+  // expected-error @below {{can grow it to k = 3 x sigma_max; the soft cap guarantees the bound only up to k = 2.6129}}
   %0 = lipt.spectral_soft_cap %w {sigma_max = 1.0, lr = 2.0} : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
@@ -292,8 +292,40 @@ func.func @muon_negative_lr(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // -----
 
 func.func @muon_missing_lr(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @below {{requires attribute 'lr'}}
+  // expected-error @below {{needs a learning rate: attribute 'lr', or an lr operand (step_scalars)}}
   %0, %1 = lipt.muon_step %w, %w, %w {beta = 0.9} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @muon_lr_twice(%w: tensor<8x8xf32>, %lr: tensor<f32>) -> tensor<8x8xf32> {
+  // expected-error @below {{takes the learning rate once: attribute 'lr' or an lr operand, not both}}
+  %0, %1 = lipt.muon_step %w, %w, %w step_scalars(%lr : tensor<f32>) {lr = 0.1} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @muon_soft_cap_without_strength(%w: tensor<8x8xf32>, %lr: tensor<f32>) -> tensor<8x8xf32> {
+  // expected-error @below {{with an lr operand takes 2 step scalars (lr, then the soft cap's strength alpha), got 1}}
+  %0, %1 = lipt.muon_step %w, %w, %w step_scalars(%lr : tensor<f32>) {constraint = #lipt.constraint<soft_cap>, sigma_max = 1.0} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @muon_strength_without_soft_cap(%w: tensor<8x8xf32>, %lr: tensor<f32>) -> tensor<8x8xf32> {
+  // expected-error @below {{with an lr operand takes 1 step scalar (lr; only a soft cap adds its strength), got 2}}
+  %0, %1 = lipt.muon_step %w, %w, %w step_scalars(%lr, %lr : tensor<f32>, tensor<f32>) {constraint = #lipt.constraint<hard_cap>, sigma_max = 1.0} : tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @muon_lr_not_scalar(%w: tensor<8x8xf32>, %lr: tensor<1xf32>) -> tensor<8x8xf32> {
+  // expected-error @below {{operand #3 must be variadic of 0D tensor of 64-bit float or 32-bit float values}}
+  %0, %1 = lipt.muon_step %w, %w, %w step_scalars(%lr : tensor<1xf32>) : tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
 

@@ -347,6 +347,10 @@ def main():
                    help="singular values uniform in [lo, hi] (default)")
     p.add_argument("--tol", type=float, default=1e-5)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lr-operand", choices=["f32", "f64"],
+                   help="muon_step: pass lr (and a soft cap's strength, from "
+                   "this file's own coupling root) as step_scalars operands "
+                   "of this type instead of the lr attribute")
     p.add_argument("--generic", action="store_true",
                    help="write the lipt op in MLIR's generic form")
     p.add_argument("--copies", type=int, default=1,
@@ -452,8 +456,24 @@ def build_case(args, rng, tag):
             if "hard_cap_method" in attrs:
                 cattrs["method"] = attrs["hard_cap_method"]
             new_w = constraint(kind, stepped, cattrs, shape)
+        scalars = ""
+        if args.lr_operand:
+            # The same step with lr as a run-time operand; a soft cap then
+            # takes its strength on W / bound as a second operand.
+            st = args.lr_operand
+            values = [lr]
+            if kind == "soft_cap":
+                k = (1 - cattrs["wd"]) + cattrs["lr"] / cattrs["sigma_max"]
+                values.append(coupling_alpha(k))
+            names = [f"lr{tag}", f"alpha{tag}"][:len(values)]
+            for name, v in zip(names, values):
+                inputs.append((name, np.array(v), [], st))
+            scalars = "step_scalars({} : {}) ".format(
+                ", ".join("%" + n for n in names),
+                ", ".join([f"tensor<{st}>"] * len(names)))
+            attrs = {k: v for k, v in attrs.items() if k != "lr"}
         op_text = (f"%{R}, %{RM} = lipt.muon_step %{W}, %{G}, %{M} "
-                   f"{mlir_attrs(attrs)} : {t}")
+                   f"{scalars}{mlir_attrs(attrs)} : {t}")
         return inputs, op_text, [(R, new_w, shape, dt),
                                  (RM, new_m, shape, dt)], new_w
     sys.exit(f"lipt_case.py: unknown op '{op}'")

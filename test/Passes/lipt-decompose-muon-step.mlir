@@ -14,3 +14,20 @@ func.func @step(%w: tensor<64x16xf32>, %g: tensor<64x16xf32>, %m: tensor<64x16xf
       norm = #lipt.norm<rms>} : tensor<64x16xf32>
   return %0, %1 : tensor<64x16xf32>, tensor<64x16xf32>
 }
+
+// With lr and the soft cap's strength as operands, both are read at run time
+// (no coupling folded in) and the cap is two polynomial steps on W.
+// CHECK-LABEL: func.func @step_with_operands
+// CHECK-DAG: tensor.extract %{{.*}}[] : tensor<f32>
+// CHECK-DAG: tensor.extract %{{.*}}[] : tensor<f64>
+// CHECK: lipt.orthogonalize
+// CHECK-NOT: lipt.spectral_soft_cap
+// CHECK-NOT: lipt.muon_step
+func.func @step_with_operands(%w: tensor<4x64x16xf32>, %g: tensor<4x64x16xf32>,
+    %m: tensor<4x64x16xf32>, %lr: tensor<f32>, %alpha: tensor<f64>)
+    -> (tensor<4x64x16xf32>, tensor<4x64x16xf32>) {
+  %0, %1 = lipt.muon_step %w, %g, %m step_scalars(%lr, %alpha : tensor<f32>, tensor<f64>) {
+      target_norm = 16.0, constraint = #lipt.constraint<soft_cap>,
+      sigma_max = 6.0, norm = #lipt.norm<rms>} : tensor<4x64x16xf32>
+  return %0, %1 : tensor<4x64x16xf32>, tensor<4x64x16xf32>
+}

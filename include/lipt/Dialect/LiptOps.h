@@ -4,6 +4,7 @@
 #define LIPT_DIALECT_LIPTOPS_H
 
 #include "lipt/Dialect/LiptDialect.h"
+#include "lipt/Runtime/SpectralMath.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -11,6 +11,7 @@
 #ifndef LIPT_RUNTIME_SPECTRALMATH_H
 #define LIPT_RUNTIME_SPECTRALMATH_H
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,6 +89,43 @@ double softCapCouplingLimit();
 /// target sigmaMax, after a step whose update norm is <= lr and whose
 /// decoupled decay multiplies the weight by (1 - wd).
 double softCapCouplingK(double sigmaMax, double lr, double wd);
+
+/// Empty when a soft cap can hold sigmaMax after an update of norm
+/// updateNorm and decay (1 - decay) (softCapCouplingAlpha exists); else the
+/// one message that says why not, for every caller.
+std::string softCapCouplingProblem(double sigmaMax, double updateNorm,
+                                   double decay);
+
+/// A Muon step's parameters that do not change from step to step
+/// (lipt.muon_step's attributes; paper-notes "Muon step with a constraint").
+struct MuonStepShape {
+  int64_t rows = 0, cols = 0; // of one weight, [fan_out, fan_in]
+  double wd = 0, targetNorm = 1;
+  /// The orthogonalization schedule's maximal gain (scheduleMaxGain).
+  double scheduleGain = 1;
+  /// sigma_max and the update are measured RMS->RMS (else spectral).
+  bool rmsNorm = false;
+};
+
+/// Theorem 3.1's premise for one Muon step at learning rate lr, in the unit
+/// of the bound: the update lr * target_norm * sqrt(fan_out / fan_in) *
+/// orthogonalize(m) has RMS->RMS norm <= lr * target_norm * gain (spectral:
+/// times sqrt(fan_out / fan_in)), and the decay scales W by
+/// 1 - wd * lr * target_norm. The one definition of that coupling: the
+/// op's verifier and lowering, the trainer and the PyTorch ops use it.
+struct MuonCoupling {
+  double updateNorm, decay;
+};
+MuonCoupling muonStepCoupling(const MuonStepShape &shape, double lr);
+
+/// The soft cap's strength on W / bound after that step, or a message saying
+/// why no strength holds the bound ("lower lr or raise sigma_max").
+struct SoftCapStrength {
+  std::optional<double> alpha;
+  std::string error;
+};
+SoftCapStrength muonSoftCapStrength(const MuonStepShape &shape,
+                                    double sigmaMax, double lr);
 
 } // namespace lipt_runtime
 
