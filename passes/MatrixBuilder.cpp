@@ -188,7 +188,8 @@ Value MatrixBuilder::map(ValueRange inputs, ArrayRef<int64_t> outShape,
 Value MatrixBuilder::axpby(double a, Value x, double bCoef, Value y) {
   if (!y && a == 1.0)
     return x;
-  return axpby(constant(a), x, y ? constant(bCoef) : Value(), y);
+  Value ca = constant(a);
+  return axpby(ca, x, y ? constant(bCoef) : Value(), y);
 }
 
 Value MatrixBuilder::axpby(Value a, Value x, Value bCoef, Value y) {
@@ -290,11 +291,19 @@ bool MatrixBuilder::isWide(Value x) {
 Value MatrixBuilder::polyStep(Value x, const ::lipt_runtime::PolyStep &step) {
   if (step.b == 0.0 && step.c == 0.0)
     return axpby(step.a, x, 0.0, nullptr);
-  return polyStep(x, step.a, constant(step.b),
-                  step.c == 0.0 ? Value() : constant(step.c));
+  return polyStepWith(x, step.c != 0.0, [&](Value gram, Value gram2) {
+    return scaledIdentityPlus(step.a, step.b, gram, step.c, gram2);
+  });
 }
 
 Value MatrixBuilder::polyStep(Value x, double a, Value bCoef, Value c) {
+  return polyStepWith(x, bool(c), [&](Value gram, Value gram2) {
+    return scaledIdentityPlus(a, bCoef, gram, c, gram2);
+  });
+}
+
+Value MatrixBuilder::polyStepWith(
+    Value x, bool squared, function_ref<Value(Value, Value)> smallMatrix) {
   // paper-notes: for odd p, X q(X^T X) = q(X X^T) X; use whichever Gram
   // matrix is smaller. A is symmetric, so P = bA + cA^2 is too, and the
   // product P X (wide) / X P (tall) has the same singular vectors as X.
@@ -302,31 +311,35 @@ Value MatrixBuilder::polyStep(Value x, double a, Value bCoef, Value c) {
   Value gram = wide ? matmul(x, x, false, true) : matmul(x, x, true, false);
   // A A written as A A^T (equal: A is symmetric), so the product is
   // recognisably symmetric and computed once per triangle (syrk).
-  Value gram2 = c ? matmul(gram, gram, false, true) : Value();
+  Value gram2 = squared ? matmul(gram, gram, false, true) : Value();
   // a X + P X = (a I + P) X: the scaled identity joins the small matrix's
   // pass, and the product needs no pass over X for an accumulator.
-  Value poly = scaledIdentityPlus(a, bCoef, gram, c, gram2);
+  Value poly = smallMatrix(gram, gram2);
   return wide ? matmul(poly, x, false, false) : matmul(x, poly, false, false);
 }
 
 Value MatrixBuilder::scaledIdentityPlus(double a, double bCoef, Value g,
                                         double c, Value g2) {
-  return scaledIdentityPlus(a, constant(bCoef), g, g2 ? constant(c) : Value(),
-                            g2);
+  Value ca = constant(a), cb = constant(bCoef), cc = constant(c);
+  return identityPlusMap(a != 0.0 ? ca : Value(), cb, g, cc, g2);
 }
 
-Value MatrixBuilder::scaledIdentityPlus(double a, Value bCoef, Value g,
-                                        Value c, Value g2) {
-  Value ca = constant(a);
+Value MatrixBuilder::scaledIdentityPlus(double a, Value bCoef, Value g, Value c,
+                                        Value g2) {
+  return identityPlusMap(a != 0.0 ? constant(a) : Value(), bCoef, g, c, g2);
+}
+
+Value MatrixBuilder::identityPlusMap(Value ca, Value cb, Value g, Value cc,
+                                     Value g2) {
   SmallVector<Value> inputs{g};
   if (g2)
     inputs.push_back(g2);
   return map(inputs, shapeOf(g), [&](OpBuilder &nb, Location nl, ValueRange v) {
-    Value sum = arith::MulFOp::create(nb, nl, bCoef, v[0]);
+    Value sum = arith::MulFOp::create(nb, nl, cb, v[0]);
     if (v.size() > 1)
       sum = arith::AddFOp::create(nb, nl, sum,
-                                  arith::MulFOp::create(nb, nl, c, v[1]));
-    if (a == 0.0)
+                                  arith::MulFOp::create(nb, nl, cc, v[1]));
+    if (!ca)
       return sum;
     Value i = linalg::IndexOp::create(nb, nl, 1);
     Value j = linalg::IndexOp::create(nb, nl, 2);

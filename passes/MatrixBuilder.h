@@ -114,6 +114,13 @@ public:
   Location location() const { return loc; }
 
 private:
+  /// The step's shared part: the Gram matrix (and its square when asked),
+  /// the small matrix `smallMatrix` makes of them, the one large product.
+  Value polyStepWith(Value x, bool squared,
+                     function_ref<Value(Value, Value)> smallMatrix);
+  /// b G (+ c G2) (+ a I when ca is non-null), elementwise on square [B,n,n].
+  Value identityPlusMap(Value ca, Value cb, Value g, Value cc, Value g2);
+
   OpBuilder &b;
   Location loc;
   FloatType ct;

@@ -11,9 +11,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lipt/Dialect/LiptPortable.h"
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Dialect/LiptOps.h"
+#include "lipt/Dialect/LiptPortable.h"
 #include "lipt/Runtime/HostTuning.h"
+#include "lipt/Runtime/MuonStep.h"
 #include "lipt/Torch/OpSchemas.h"
 #include "lipt/Torch/TorchAdapter.h"
 
@@ -24,9 +26,11 @@
 #include <torch/library.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <variant>
 
 namespace rt = lipt_runtime;
@@ -99,6 +103,15 @@ struct KernelRequest {
   }
 };
 
+/// A compiled kernel; for lipt.muon_step also what its run-time operands
+/// are computed from (the op's own description of its fixed parameters).
+struct Kernel {
+  std::unique_ptr<rt::Executable> exe;
+  std::optional<rt::MuonStepShape> muonShape;
+  bool softCap = false;
+  double sigmaMax = 0;
+};
+
 /// Compiled kernels by request key, and the context they were built in.
 class KernelCache {
 public:
@@ -106,16 +119,16 @@ public:
 
   /// The kernel for `req`, compiled on first use; an error message names
   /// what the op rejected.
-  rt::Executable *get(const KernelRequest &req, std::string &error) {
+  const Kernel *get(const KernelRequest &req, std::string &error) {
     std::lock_guard<std::mutex> lock(mutex);
     std::string key = req.key();
     auto it = kernels.find(key);
     if (it != kernels.end())
-      return it->second.get();
-    std::unique_ptr<rt::Executable> exe = compile(req, error);
-    if (!exe)
+      return &it->second;
+    Kernel kernel = compile(req, error);
+    if (!kernel.exe)
       return nullptr;
-    return (kernels[key] = std::move(exe)).get();
+    return &(kernels[key] = std::move(kernel));
   }
 
   size_t size() {
@@ -124,8 +137,7 @@ public:
   }
 
 private:
-  std::unique_ptr<rt::Executable> compile(const KernelRequest &req,
-                                          std::string &error) {
+  Kernel compile(const KernelRequest &req, std::string &error) {
     std::string diagnostics;
     ScopedDiagnosticHandler collect(&ctx, [&](Diagnostic &d) {
       if (!diagnostics.empty())
@@ -143,6 +155,7 @@ private:
       argTypes.push_back(
           RankedTensorType::get(t.shape, elementType(&ctx, t.dtype)));
     SmallVector<Type> resultTypes(req.numResults, argTypes.front());
+    Kernel kernel;
     auto fn = func::FuncOp::create(b, loc, "kernel",
                                    b.getFunctionType(argTypes, resultTypes));
     b.setInsertionPointToEnd(fn.addEntryBlock());
@@ -154,16 +167,23 @@ private:
         b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
     if (failed(op)) {
       error = diagnostics;
-      return nullptr;
+      return kernel;
+    }
+    if (auto step = dyn_cast<lipt::MuonStepOp>(*op)) {
+      kernel.muonShape = step.getStepShape();
+      kernel.softCap = step.getConstraint() == lipt::ConstraintKind::soft_cap;
+      if (FloatAttr sigmaMax = step.getSigmaMaxAttr())
+        kernel.sigmaMax = sigmaMax.getValueAsDouble();
     }
     func::ReturnOp::create(b, loc, (*op)->getResults());
     FailureOr<std::unique_ptr<rt::Executable>> exe =
         lipt::compileForCpu(*module);
     if (failed(exe)) {
       error = "compilation failed: " + diagnostics;
-      return nullptr;
+      return kernel;
     }
-    return std::move(*exe);
+    kernel.exe = std::move(*exe);
+    return kernel;
   }
 
   static DialectRegistry registry() {
@@ -174,7 +194,7 @@ private:
 
   std::mutex mutex;
   MLIRContext ctx{registry()};
-  std::map<std::string, std::unique_ptr<rt::Executable>> kernels;
+  std::map<std::string, Kernel> kernels;
 };
 
 KernelCache &kernelCache() {
@@ -214,12 +234,45 @@ torch::Tensor checkedWeight(const torch::Tensor &t, const std::string &what) {
   return contiguous;
 }
 
-/// Runs `req` on `inputs`, returning `req.numResults` new tensors.
+/// lipt.muon_step's learning rate is an operand (step_scalars), so a
+/// schedule reuses one kernel: `lr` leaves the attributes (and the cache
+/// key) and the request takes one rank-0 f64 operand, or two for a soft cap
+/// (its strength, computed per call from that lr). Returns the lr.
+double moveLrToOperands(KernelRequest &req) {
+  auto lr = std::find_if(req.attrs.begin(), req.attrs.end(),
+                         [](const auto &a) { return a.first == "lr"; });
+  TORCH_CHECK(lr != req.attrs.end() &&
+                  std::holds_alternative<double>(lr->second),
+              "torch.ops.lipt.muon_step: 'lr' must be a float");
+  double value = std::get<double>(lr->second);
+  req.attrs.erase(lr);
+  bool softCap = std::any_of(req.attrs.begin(), req.attrs.end(), [](auto &a) {
+    auto *v = std::get_if<std::string>(&a.second);
+    return a.first == "constraint" && v && *v == "soft_cap";
+  });
+  for (int i = 0; i < (softCap ? 2 : 1); ++i)
+    req.inputs.push_back({rt::DType::f64, {}});
+  return value;
+}
+
+/// Runs `req` on `inputs`, returning `req.numResults` new tensors shaped
+/// like the first input. `lr`: muon_step's learning rate, passed with the
+/// strength it implies as the step's run-time operands.
 std::vector<torch::Tensor> run(const KernelRequest &req,
-                               const std::vector<torch::Tensor> &inputs) {
+                               std::vector<torch::Tensor> inputs,
+                               std::optional<double> lr = std::nullopt) {
   std::string error;
-  rt::Executable *exe = kernelCache().get(req, error);
-  TORCH_CHECK(exe, "torch.ops.lipt.", req.liptOp, ": ", error);
+  const Kernel *kernel = kernelCache().get(req, error);
+  TORCH_CHECK(kernel, "torch.ops.lipt.", req.liptOp, ": ", error);
+  if (lr) {
+    TORCH_CHECK(kernel->muonShape, "lipt: no step description");
+    std::vector<double> scalars;
+    rt::Status ok = rt::muonStepScalars(*kernel->muonShape, kernel->softCap,
+                                        kernel->sigmaMax, *lr, scalars);
+    TORCH_CHECK(ok.ok, "torch.ops.lipt.", req.liptOp, ": ", ok.message);
+    for (double v : scalars)
+      inputs.push_back(torch::scalar_tensor(v, torch::kDouble));
+  }
   std::vector<rt::TensorView> in, out;
   for (size_t i = 0; i < inputs.size(); ++i)
     in.push_back(viewOrThrow(inputs[i], "input " + std::to_string(i)));
@@ -228,7 +281,7 @@ std::vector<torch::Tensor> run(const KernelRequest &req,
     results.push_back(torch::empty_like(inputs.front()));
     out.push_back(viewOrThrow(results.back(), "result"));
   }
-  rt::Status status = exe->invoke("kernel", in, out);
+  rt::Status status = kernel->exe->invoke("kernel", in, out);
   TORCH_CHECK(status.ok, "torch.ops.lipt.", req.liptOp, ": ", status.message);
   return results;
 }
@@ -279,7 +332,10 @@ void runBoxed(const c10::OperatorHandle &op, torch::jit::Stack *stack) {
                       t.scalar_type() == inputs.front().scalar_type(),
                   "torch.ops.lipt.", schema.liptOp,
                   ": every tensor must have the weight's shape and dtype");
-    for (torch::Tensor &r : run(req, inputs))
+    std::optional<double> lr;
+    if (schema.liptOp == std::string_view("muon_step"))
+      lr = moveLrToOperands(req);
+    for (torch::Tensor &r : run(req, inputs, lr))
       stack->emplace_back(std::move(r));
     return;
   }
@@ -308,7 +364,8 @@ void runBoxed(const c10::OperatorHandle &op, torch::jit::Stack *stack) {
   for (const torch::Tensor &t : stacked)
     req.inputs.push_back(viewOrThrow(t, "input").type);
   req.numResults = 2; // (weight', momentum')
-  std::vector<torch::Tensor> results = run(req, stacked);
+  double lr = moveLrToOperands(req);
+  std::vector<torch::Tensor> results = run(req, stacked, lr);
   for (size_t i = 0; i < count; ++i) {
     lists[0][i].copy_(results[0][i]); // weight
     lists[2][i].copy_(results[1][i]); // momentum

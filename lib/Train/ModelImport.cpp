@@ -4,10 +4,10 @@
 #include "lipt/Train/ModelImport.h"
 
 #include "lipt/Dialect/LiptOps.h"
+#include "lipt/Optimizer/StepProgram.h"
 #include "lipt/Runtime/SpectralMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -265,22 +265,16 @@ FailureOr<ModelSpec> mlir::lipt::importModel(ModuleOp module) {
                              "norm (Theorem 3.1); with optimizer '"
                           << spec.optimizer
                           << "' use hard_cap, normalize or hammer";
-  if (anySoftCap) {
-    for (const lipt_train::BlockSpec &b : spec.blocks)
-      for (const Constraint &c : {b.attn, b.mlp}) {
-        if (c.kind != "soft_cap")
-          continue;
-        double k = ::lipt_runtime::softCapCouplingK(
-            c.sigmaMax, spec.blockUpdateNorm(spec.lr),
-            spec.blockDecay(spec.lr));
-        if (!::lipt_runtime::softCapCouplingAlpha(k))
-          return fn.emitError()
-                 << "lr " << spec.lr << " x block_mass " << spec.blockMass
-                 << " can grow a weight bounded by sigma_max " << c.sigmaMax
-                 << " to k = " << k << " x sigma_max; the soft cap holds the "
-                 << "bound only up to k = "
-                 << ::lipt_runtime::softCapCouplingLimit();
-      }
+  // The peak learning rate is the largest any schedule reaches.
+  std::vector<lipt_train::WeightGroup> groups =
+      lipt_train::blockWeightGroups(spec);
+  for (size_t g = 0; g < groups.size() && spec.optimizer == "muon"; ++g) {
+    std::vector<double> scalars;
+    ::lipt_runtime::Status ok = lipt_train::muonStepConfig(spec, groups[g], g)
+                                    .stepScalars(spec.lr, scalars);
+    if (!ok)
+      return fn.emitError() << "at lr " << spec.lr << " and block_mass "
+                            << spec.blockMass << ", " << ok.message;
   }
   return spec;
 }
@@ -293,50 +287,22 @@ bool mlir::lipt::hasModel(ModuleOp module) {
 OwningOpRef<ModuleOp>
 mlir::lipt::buildOptimizerKernels(const lipt_train::ModelSpec &spec,
                                   MLIRContext *context) {
-  std::string source = lipt_train::optimizerKernelsSource(
-      spec, lipt_train::blockWeightGroups(spec));
-  OwningOpRef<ModuleOp> kernels =
-      parseSourceString<ModuleOp>(source, context, "optimizer-kernels");
-  if (!kernels)
-    emitError(UnknownLoc::get(context))
-        << "internal error: the optimizer kernels did not parse";
-  return kernels;
-}
-
-std::string
-lipt_train::optimizerKernelsSource(const ModelSpec &spec,
-                                   const std::vector<WeightGroup> &groups) {
-  std::string out;
-  llvm::raw_string_ostream os(out);
-  os << "// Optimizer kernels of the training driver (ModelSpec.h).\n"
-     << "module {\n";
+  Location loc = NameLoc::get(StringAttr::get(context, "optimizer-kernels"));
+  OwningOpRef<ModuleOp> kernels = ModuleOp::create(loc);
+  OpBuilder b = OpBuilder::atBlockEnd(kernels->getBody());
+  std::vector<lipt_train::WeightGroup> groups =
+      lipt_train::blockWeightGroups(spec);
   for (size_t g = 0; g < groups.size(); ++g) {
-    const WeightGroup &grp = groups[g];
-    std::string type = "tensor<" + std::to_string(grp.members.size()) + "x" +
-                       std::to_string(grp.rows) + "x" +
-                       std::to_string(grp.cols) + "xf32>";
-    os << "  func.func @msign_" << g << "(%m: " << type << ") -> " << type
-       << " {\n    %0 = lipt.orthogonalize %m {schedule = "
-       << spec.orthogonalize << "} : " << type << "\n    return %0 : " << type
-       << "\n  }\n";
-    std::string op;
-    if (grp.constraintKind == "soft_cap")
-      op = "lipt.spectral_soft_cap %w {alpha = 1.0}";
-    else if (grp.constraintKind == "hard_cap")
-      // The paper's polynomial, as the eager backend runs it: after a step
-      // the weights are within its range (and the lowering rescales if not).
-      op = "lipt.spectral_hard_cap %w {sigma_max = 1.0, method = "
-           "#lipt.hard_cap_method<polynomial>}";
-    else if (grp.constraintKind == "hammer")
-      op = "lipt.spectral_hammer %w {sigma_max = 1.0}";
-    else if (grp.constraintKind == "normalize")
-      op = "lipt.spectral_normalize %w {sigma_max = 1.0}";
-    else
-      continue;
-    os << "  func.func @cap_" << g << "(%w: " << type << ") -> " << type
-       << " {\n    %0 = " << op << " : " << type << "\n    return %0 : " << type
-       << "\n  }\n";
+    ::lipt_runtime::MuonStepConfig config =
+        lipt_train::muonStepConfig(spec, groups[g], g);
+    bool built = true;
+    if (spec.optimizer == "muon")
+      built = succeeded(buildMuonStepFunction(b, loc, config));
+    else if (config.constraint != "none")
+      built = succeeded(
+          buildConstraintFunction(b, loc, "cap_" + std::to_string(g), config));
+    if (!built)
+      return nullptr;
   }
-  os << "}\n";
-  return out;
+  return kernels;
 }

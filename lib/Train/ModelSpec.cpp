@@ -50,14 +50,41 @@ std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec) {
       continue;
     auto it = std::find_if(groups.begin(), groups.end(), [&](auto &g) {
       return g.rows == w.rows && g.cols == w.cols &&
-             g.constraintKind == w.constraint.kind;
+             g.constraintKind == w.constraint.kind &&
+             g.sigmaMax == w.constraint.sigmaMax;
     });
     if (it == groups.end())
-      it = groups.insert(groups.end(),
-                         WeightGroup{w.rows, w.cols, w.constraint.kind, {}});
+      it = groups.insert(
+          groups.end(),
+          WeightGroup{
+              w.rows, w.cols, w.constraint.kind, w.constraint.sigmaMax, {}});
     it->members.push_back(i);
   }
   return groups;
+}
+
+rt::MuonStepConfig muonStepConfig(const ModelSpec &spec,
+                                  const WeightGroup &group, size_t index) {
+  rt::MuonStepConfig c;
+  c.name = "muon_step_" + std::to_string(index);
+  c.count = int64_t(group.members.size());
+  c.rows = group.rows;
+  c.cols = group.cols;
+  c.beta = spec.beta;
+  c.nesterov = false;
+  c.wd = spec.wd;
+  c.targetNorm = spec.blockMass;
+  c.schedule = spec.orthogonalize;
+  c.scheduleSteps = spec.orthogonalizeSteps;
+  c.frobScale = spec.orthogonalizeFrobScale;
+  c.scheduleGain = spec.orthogonalizeGain;
+  c.constraint = group.constraintKind;
+  c.sigmaMax = group.sigmaMax;
+  c.rmsNorm = true;
+  // The paper's polynomial: after a step the weights are within its range
+  // (and the lowering rescales them into it if not).
+  c.polynomialHardCap = true;
+  return c;
 }
 
 bool TrainField::acceptsNumber(double v) const {

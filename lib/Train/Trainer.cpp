@@ -11,6 +11,7 @@
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/SpectralMath.h"
+#include "lipt/Torch/Reference.h"
 #include "lipt/Torch/TorchAdapter.h"
 
 #include <atomic>
@@ -59,101 +60,25 @@ void setThreads(int threads) {
 }
 
 //===----------------------------------------------------------------------===//
-// Constraints: compiled kernels in unit form (ModelSpec.h), or eager.
+// The optimizer program's functions: compiled, or the LibTorch reference
 //===----------------------------------------------------------------------===//
 
-/// Runs @name of the kernels on one [B, m, n] input, writing `out`.
+/// Runs `name` of the optimizer program on `inputs`, writing `outputs`.
 void invokeKernel(rt::Executable &kernels, const std::string &name,
-                  const torch::Tensor &in, const torch::Tensor &out) {
-  rt::TensorView vin, vout;
-  check(lipt_torch::viewOf(in, name + " input", vin));
-  check(lipt_torch::viewOf(out, name + " output", vout));
-  check(kernels.invoke(name, {vin}, {vout}));
-}
-
-/// X <- a X + (b A + c A^2) X on the short side (paper-notes,
-/// "Orthogonalization"), batched over dim 0, in eager LibTorch.
-torch::Tensor eagerMsign(const ModelSpec &spec, torch::Tensor g) {
-  bool wide = g.size(1) <= g.size(2);
-  torch::Tensor x = wide ? g : g.transpose(1, 2);
-  torch::Tensor fro = x.pow(2).sum({1, 2}, true).sqrt();
-  x = x / (spec.orthogonalizeFrobScale * fro + 1e-7);
-  for (const rt::PolyStep &p : spec.orthogonalizeSteps) {
-    torch::Tensor a = torch::bmm(x, x.transpose(1, 2));
-    torch::Tensor poly = torch::baddbmm(a, a, a, /*beta=*/p.b, /*alpha=*/p.c);
-    x = torch::baddbmm(x, poly, x, /*beta=*/p.a, /*alpha=*/1.0);
+                  const std::vector<torch::Tensor> &inputs,
+                  const std::vector<torch::Tensor> &outputs) {
+  std::vector<rt::TensorView> in, out;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    in.emplace_back();
+    check(lipt_torch::viewOf(inputs[i], name + " input " + std::to_string(i),
+                             in.back()));
   }
-  return wide ? x.contiguous() : x.transpose(1, 2).contiguous();
-}
-
-/// The unit-form constraint in eager LibTorch (soft cap with alpha 1, or
-/// the hard cap polynomial), on the short-side Gram matrix.
-torch::Tensor eagerUnitCap(const std::string &kind, torch::Tensor m) {
-  bool wide = m.size(1) <= m.size(2);
-  torch::Tensor x = wide ? m : m.transpose(1, 2);
-  auto step = [&](double a, double b, double c) {
-    torch::Tensor gram = torch::bmm(x, x.transpose(1, 2));
-    torch::Tensor poly =
-        c == 0 ? gram * b
-               : torch::baddbmm(gram, gram, gram, /*beta=*/b, /*alpha=*/c);
-    x = torch::baddbmm(x, poly, x, /*beta=*/a, /*alpha=*/1.0);
-  };
-  if (kind == "soft_cap") {
-    step(1, -1, 0); // p1(x) = x - x^3
-    step(1, 1, 0);  // p2(x) = x + x^3
-  } else if (kind == "hard_cap") {
-    for (const rt::PolyStep &p : rt::hardCapPolynomialSteps())
-      step(p.a, p.b, p.c);
-  } else {
-    throw TrainError("the eager backend implements soft_cap and hard_cap, "
-                     "not " +
-                     kind);
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    out.emplace_back();
+    check(lipt_torch::viewOf(outputs[i], name + " output " + std::to_string(i),
+                             out.back()));
   }
-  return wide ? x.contiguous() : x.transpose(1, 2).contiguous();
-}
-
-/// Keeps every constrained group within its bound after an update of
-/// RMS->RMS norm <= updateNorm and decoupled decay factor (1 - decay).
-void applyConstraints(TorchModel &model, rt::Executable *kernels,
-                      OptimizerBackend backend, double updateNorm,
-                      double decay) {
-  torch::NoGradGuard noGrad;
-  for (size_t g = 0; g < model.groups.size(); ++g) {
-    const WeightGroup &grp = model.groups[g];
-    if (grp.constraintKind == "none")
-      continue;
-    double c = std::sqrt(double(grp.rows) / double(grp.cols));
-    std::vector<float> scale;
-    for (size_t i : grp.members) {
-      double sigmaMax = model.weights[i].constraint.sigmaMax;
-      // M = W / (c sigma_max) has spectral norm ||W||_rr / sigma_max.
-      double s = 1.0 / (c * sigmaMax);
-      if (grp.constraintKind == "soft_cap") {
-        // Theorem 3.1's strength for this step, on the unit-form soft cap:
-        // p_a(M) = p_1(sqrt(a) M) / sqrt(a). A step that cannot grow the
-        // weight needs a = 0; any small a keeps sigma <= 1 there too
-        // (p2(p1(x)) <= x), and keeps the scaling invertible.
-        double k = rt::softCapCouplingK(sigmaMax, updateNorm, decay);
-        std::optional<double> a = rt::softCapCouplingAlpha(k);
-        if (!a)
-          throw TrainError("the soft cap cannot hold sigma_max " +
-                           std::to_string(sigmaMax) +
-                           " after a step to k = " + std::to_string(k));
-        s *= std::sqrt(std::max(*a, 1e-6));
-      }
-      scale.push_back(float(s));
-    }
-    torch::Tensor s = torch::tensor(scale).view({int64_t(scale.size()), 1, 1});
-    torch::Tensor &w = model.groupTensors[g];
-    torch::Tensor unit = (w.detach() * s).contiguous();
-    if (backend == OptimizerBackend::compiled) {
-      // Written straight into the parameters' memory.
-      invokeKernel(*kernels, "cap_" + std::to_string(g), unit, w.detach());
-    } else {
-      w.detach().copy_(eagerUnitCap(grp.constraintKind, unit));
-    }
-    w.detach().div_(s);
-  }
+  check(kernels.invoke(name, in, out));
 }
 
 //===----------------------------------------------------------------------===//
@@ -166,12 +91,15 @@ using StateLists =
     std::vector<std::pair<std::string, std::vector<torch::Tensor> *>>;
 
 /// What every optimizer steps: the model's leaves, with the constraint
-/// kernels and the backend (compiled or eager) that run them.
+/// program and the backend (compiled or reference) that runs it.
 class Optimizer {
 public:
   Optimizer(TorchModel &model, rt::Executable *kernels,
             OptimizerBackend backend)
-      : model(model), kernels(kernels), backend(backend) {}
+      : model(model), kernels(kernels), backend(backend) {
+    for (size_t g = 0; g < model.groups.size(); ++g)
+      configs.push_back(muonStepConfig(model.spec, model.groups[g], g));
+  }
   virtual ~Optimizer() = default;
   /// One step at learning rate lr (gradients are in the leaves' .grad).
   virtual void step(double lr) = 0;
@@ -183,11 +111,10 @@ public:
   }
 
 protected:
-  /// The constraints of the block weights, after the update (which has
-  /// RMS->RMS norm <= updateNorm and shrank the weights by decay).
-  void constrain(double updateNorm, double decay) {
-    applyConstraints(model, kernels, backend, updateNorm, decay);
-  }
+  /// Group g's step description (the program's function and the
+  /// reference's algorithm).
+  const rt::MuonStepConfig &config(size_t g) const { return configs[g]; }
+
   std::vector<torch::Tensor> zerosPerLeaf() const {
     std::vector<torch::Tensor> out;
     for (const torch::Tensor &t : model.leaves())
@@ -198,6 +125,7 @@ protected:
   TorchModel &model;
   rt::Executable *kernels;
   OptimizerBackend backend;
+  std::vector<rt::MuonStepConfig> configs; // per group
 };
 
 /// Muon for block weights (momentum, msign scaled by sqrt(fan_out/fan_in)
@@ -217,36 +145,43 @@ public:
     for (size_t i = 0; i < leaves.size(); ++i) {
       torch::Tensor w = leaves[i].detach();
       torch::Tensor g = leaves[i].grad();
-      momentum[i].mul_(s.beta).add_(g, 1 - s.beta);
       bool rowWise = i == 0 || i + 1 == leaves.size();
-      if (rowWise) {
-        torch::Tensor rms = momentum[i].pow(2).mean(1, true).sqrt();
-        torch::Tensor update =
-            momentum[i] * (1.0 / rms).clamp_max(s.maxInflation);
-        w.mul_(1 - s.wd * lr * s.embedMass).add_(update, -lr * s.embedMass);
-        w.div_(w.pow(2).mean(1, true).sqrt().clamp_min(1.0));
+      if (!rowWise) {
+        stepGroup(i - 1, w, g, momentum[i], lr);
         continue;
       }
-      size_t grp = i - 1;
-      const WeightGroup &info = model.groups[grp];
-      torch::Tensor dir;
-      if (backend == OptimizerBackend::compiled) {
-        dir = torch::empty_like(w);
-        invokeKernel(*kernels, "msign_" + std::to_string(grp), momentum[i],
-                     dir);
-      } else {
-        dir = eagerMsign(s, momentum[i]);
-      }
-      double c = std::sqrt(double(info.rows) / double(info.cols));
-      w.mul_(1 - s.blockDecay(lr)).add_(dir, -lr * s.blockMass * c);
+      momentum[i].mul_(s.beta).add_(g, 1 - s.beta);
+      torch::Tensor rms = momentum[i].pow(2).mean(1, true).sqrt();
+      torch::Tensor update =
+          momentum[i] * (1.0 / rms).clamp_max(s.maxInflation);
+      w.mul_(1 - s.wd * lr * s.embedMass).add_(update, -lr * s.embedMass);
+      w.div_(w.pow(2).mean(1, true).sqrt().clamp_min(1.0));
     }
-    // The update has RMS->RMS norm <= lr * mass * the schedule's gain.
-    constrain(s.blockUpdateNorm(lr), s.blockDecay(lr));
   }
 
   StateLists state() override { return {{"momentum", &momentum}}; }
 
 private:
+  /// Group g's lipt.muon_step (momentum, orthogonalized update, decay, the
+  /// constraint coupled to this lr), on the parameters' own memory.
+  void stepGroup(size_t g, const torch::Tensor &w, const torch::Tensor &grad,
+                 const torch::Tensor &mom, double lr) {
+    const rt::MuonStepConfig &c = config(g);
+    std::vector<double> scalars;
+    check(c.stepScalars(lr, scalars));
+    if (backend == OptimizerBackend::reference) {
+      check(lipt_torch::referenceMuonStep(c, w, grad, mom, scalars));
+      return;
+    }
+    std::vector<torch::Tensor> in{w, grad, mom};
+    for (double v : scalars)
+      in.push_back(torch::scalar_tensor(v, torch::kDouble));
+    torch::Tensor newW = torch::empty_like(w), newM = torch::empty_like(mom);
+    invokeKernel(*kernels, c.name, in, {newW, newM});
+    w.copy_(newW);
+    mom.copy_(newM);
+  }
+
   std::vector<torch::Tensor> momentum; // one per leaf
 };
 
@@ -271,7 +206,8 @@ public:
       w.mul_(1 - lr * s.wd);
       w.addcdiv_(expAvg[i], (expAvgSq[i] / c2).sqrt_().add_(1e-8), -lr / c1);
     }
-    constrain(0, 0);
+    for (size_t g = 0; g < model.groups.size(); ++g)
+      constrainGroup(g, model.groupTensors[g].detach());
   }
 
   StateLists state() override {
@@ -282,6 +218,21 @@ public:
   }
 
 private:
+  /// Group g's constraint (@cap_<g>; hard_cap, normalize or hammer) after
+  /// the update, written back into the parameters.
+  void constrainGroup(size_t g, const torch::Tensor &w) {
+    const rt::MuonStepConfig &c = config(g);
+    if (c.constraint == "none")
+      return;
+    if (backend == OptimizerBackend::reference) {
+      check(lipt_torch::referenceConstraint(c, w));
+      return;
+    }
+    torch::Tensor out = torch::empty_like(w);
+    invokeKernel(*kernels, "cap_" + std::to_string(g), {w}, {out});
+    w.copy_(out);
+  }
+
   std::vector<torch::Tensor> expAvg, expAvgSq;
   int64_t count = 0; // steps taken (bias correction)
 };
@@ -445,7 +396,7 @@ private:
   double trainSeconds = 0;
   int64_t trainTokens = 0;
   // Of trainSeconds, the optimizer steps (update and constraints): the part
-  // --optimizer-backend switches between compiled and eager.
+  // --optimizer-backend switches between compiled and reference.
   double optimizerSeconds = 0;
   int64_t stepsTimed = 0;
 };
@@ -682,8 +633,9 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
   report.set("config", parseJsonOr(toJson(spec), rt::JsonValue()));
   report.set("steps_done", (long long)step);
   report.set("interrupted", wasInterrupted);
-  report.set("optimizer_backend",
-             opts.backend == OptimizerBackend::compiled ? "compiled" : "eager");
+  report.set("optimizer_backend", opts.backend == OptimizerBackend::compiled
+                                      ? "compiled"
+                                      : "reference");
   report.set("threads", (long long)torch::get_num_threads());
   report.set("blas_core", rt::blasCoreName());
   report.set("kernel_compilations", opts.kernelCompilations);

@@ -12,6 +12,7 @@ once per op, attributes, shape and dtype, then cached):
     torch.ops.lipt.rms_project(w, max_rms=1.0)
     torch.ops.lipt.muon_step(w, g, m, lr, ...) -> (w', m')
     torch.ops.lipt.muon_step_([w], [g], [m], lr, ...)   # in place, same shapes
+    (lr is a run-time operand of the compiled step: no recompilation per lr)
 
 Weights are [..., fan_out, fan_in] (rank >= 2; leading dims are a batch), of
 float32/64, float16 or bfloat16. The schemas are in include/lipt/Torch/OpSchemas.h.
@@ -88,8 +89,8 @@ class Muon(torch.optim.Optimizer):
     lr (Theorem 3.1, for the update the schedule actually applies), so a
     weight that starts at or below sigma_max stays there.
 
-    A new lr compiles the step again (the kernel is cached per value); a
-    schedule that changes lr every step pays that each time.
+    The learning rate is an operand of the compiled step, so an lr
+    scheduler never recompiles it: one kernel per (shape, dtype, options).
     """
 
     def __init__(self, params, lr, momentum=0.95, nesterov=True,

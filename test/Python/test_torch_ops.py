@@ -197,6 +197,30 @@ class MuonOptimizer(unittest.TestCase):
         losses = self.train(model, opt, 60, within)
         self.assertLess(losses[-1], 0.7 * losses[0])
 
+    def test_lr_schedule_compiles_once(self):
+        # lr is an operand of the step (and the soft cap's strength follows
+        # it per call): a schedule that changes lr every step reuses one
+        # kernel, and every step stays within the cap.
+        model = mlp(4, 1.0)
+        opt = lipt.torch.Muon(model.parameters(), lr=0.05, sigma_max=1.0)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda step: 1.0 - step / 40)
+        self.train(model, opt, 1)
+        sched.step()
+        before = compiled_kernels()
+
+        def within(m):
+            for p in m.parameters():
+                s = torch.linalg.matrix_norm(p.detach().double(), 2).item()
+                self.assertLessEqual(s, 1.001)
+
+        def step_and_schedule(m):
+            within(m)
+            sched.step()
+        self.train(model, opt, 20, step_and_schedule)
+        self.assertEqual(compiled_kernels(), before)
+        self.assertLess(opt.param_groups[0]["lr"], 0.05 * 0.6)
+
     def test_rms_units(self):
         model = mlp(1, 2.0, "rms")
         opt = lipt.torch.Muon(model.parameters(), lr=0.05, sigma_max=2.0,

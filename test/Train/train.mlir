@@ -12,9 +12,10 @@
 // RUN: %python -c "import json,sys; a=json.load(open('%t/full/report.json'))['history']; b=json.load(open('%t/resumed/report.json'))['history']; sys.exit(not (len(a) == len(b) == 4 and all(abs(x[k] - y[k]) <= 1e-6 for x, y in zip(a, b) for k in ('train_loss', 'val_loss'))))"
 // The certificate of the checkpoint, recomputed from the file alone.
 // RUN: lipt-run --certify %t/full/model.safetensors --certify-out %t/cert.json | FileCheck %s --check-prefix=CERT
-// The eager LibTorch optimizer (the benchmark's baseline) trains the same
-// model to the same losses, within float tolerance.
-// RUN: lipt-run %S/Inputs/tiny-model.mlir --out %t/eager --cpu-threads 2 --optimizer-backend=eager 2>&1 | FileCheck %s --check-prefix=TRAIN
+// The reference backend (the optimizer program's ops in eager LibTorch, the
+// benchmark's baseline) trains the same model to the same losses, within
+// float tolerance ('eager' is its older name).
+// RUN: lipt-run %S/Inputs/tiny-model.mlir --out %t/eager --cpu-threads 2 --optimizer-backend=reference 2>&1 | FileCheck %s --check-prefix=TRAIN
 // RUN: %python -c "import json,sys; a=json.load(open('%t/full/report.json'))['history']; b=json.load(open('%t/eager/report.json'))['history']; sys.exit(not all(abs(x['val_loss'] - y['val_loss']) <= 2e-3 for x, y in zip(a, b)))"
 // The AdamW + LayerNorm baseline (model from scripts/make-model.py): it
 // trains; no bound is certified for layer_norm, and the report says why.

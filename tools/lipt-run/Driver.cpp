@@ -67,7 +67,7 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
   if (ec)
     return fail(options.outDir +
                 ": cannot create the output directory: " + ec.message());
-  if (options.backend == lipt_train::OptimizerBackend::eager)
+  if (options.backend == lipt_train::OptimizerBackend::reference)
     kernels.reset();
   return lipt_train::train(spec, kernels.get(), train);
 }

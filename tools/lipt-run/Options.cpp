@@ -111,16 +111,18 @@ std::vector<Option> optionTable(Options &o) {
          o.threads = int(n);
          return true;
        }},
-      {"optimizer-backend", "compiled|eager", Category::train,
-       "How the optimizer step runs: compiled lipt kernels (default), or "
-       "the same algorithm in eager LibTorch (the baseline)",
+      {"optimizer-backend", "compiled|reference", Category::train,
+       "How the optimizer program runs: compiled (default), or the same ops "
+       "in eager LibTorch, the reference backend and the benchmarks' "
+       "baseline ('eager' is accepted for it too)",
        [&o](const std::string &v, std::string &error) {
-         if (v == "compiled" || v == "eager") {
-           o.backend = v == "eager" ? lipt_train::OptimizerBackend::eager
-                                    : lipt_train::OptimizerBackend::compiled;
+         if (v == "compiled" || v == "reference" || v == "eager") {
+           o.backend = v == "compiled"
+                           ? lipt_train::OptimizerBackend::compiled
+                           : lipt_train::OptimizerBackend::reference;
            return true;
          }
-         error = "must be compiled or eager, got '" + v + "'";
+         error = "must be compiled or reference, got '" + v + "'";
          return false;
        }},
       {"debug-inject-nan-at-step", "K", Category::hidden,

@@ -8,20 +8,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
-namespace lipt_train {
-
-/// The MLIR module of the optimizer kernels, for group g:
-///  - @msign_g: [B, m, n] -> [B, m, n], Muon's orthogonalization
-///    (lipt.orthogonalize with spec.orthogonalize);
-///  - @cap_g (constrained groups): the constraint in unit form, on weights
-///    already divided by their bound: soft cap with alpha 1 (the driver
-///    scales by sqrt(alpha), since p_a(x) = p_1(sqrt(a) x) / sqrt(a)), or
-///    hard cap / hammer / normalize with sigma_max 1.
-std::string optimizerKernelsSource(const ModelSpec &spec,
-                                   const std::vector<WeightGroup> &groups);
-
-} // namespace lipt_train
-
 namespace mlir::lipt {
 
 /// Reads the model of a module: the one func.func that ends in lipt.head,
@@ -36,9 +22,11 @@ FailureOr<lipt_train::ModelSpec> importModel(ModuleOp module);
 /// True when `module` holds a model (a function that ends in lipt.head).
 bool hasModel(ModuleOp module);
 
-/// The optimizer kernels of `spec`'s weight groups as a module
-/// (lipt_train::optimizerKernelsSource), for compileForCpu or
-/// writeCpuArtifact. Null, with a diagnostic, if they do not parse.
+/// The optimizer program of `spec`'s weight groups (lipt/Optimizer/
+/// StepProgram.h), for compileForCpu or writeCpuArtifact: with Muon,
+/// @muon_step_<g> per group (lipt.muon_step, lr as an operand); with AdamW,
+/// @cap_<g> per constrained group (its constraint after the update). Null,
+/// with a diagnostic, if the ops reject the config.
 OwningOpRef<ModuleOp> buildOptimizerKernels(const lipt_train::ModelSpec &spec,
                                             MLIRContext *context);
 

@@ -12,6 +12,7 @@
 #ifndef LIPT_TRAIN_MODELSPEC_H
 #define LIPT_TRAIN_MODELSPEC_H
 
+#include "lipt/Runtime/MuonStep.h"
 #include "lipt/Runtime/Runtime.h"
 #include "lipt/Runtime/SpectralMath.h"
 
@@ -66,15 +67,6 @@ struct ModelSpec {
   std::string data;
 
   int64_t layers() const { return int64_t(blocks.size()); }
-  /// A Muon step at `lr` on a block weight: the update's RMS->RMS norm
-  /// bound (lr x block_mass x the schedule's gain) and the decoupled decay
-  /// factor (wd x lr x block_mass), as the soft cap's coupling takes them.
-  /// The importer checks them at the peak lr; the optimizer uses them at
-  /// every step.
-  double blockUpdateNorm(double atLr) const {
-    return atLr * blockMass * orthogonalizeGain;
-  }
-  double blockDecay(double atLr) const { return wd * atLr * blockMass; }
   /// N of the convex residuals: two branches per layer.
   int64_t branches() const { return 2 * layers(); }
   bool hasLayerNorm() const;
@@ -120,14 +112,23 @@ struct WeightInfo {
 /// takes them.
 std::vector<WeightInfo> weightsOf(const ModelSpec &spec);
 
-/// Block weights that share a shape and a constraint method: one compiled
-/// call of the optimizer kernels updates all of them (batched, [B, m, n]).
+/// Block weights that share a shape and a constraint (kind and bound): one
+/// call of the optimizer program updates all of them (batched, [B, m, n]).
 struct WeightGroup {
   int64_t rows = 0, cols = 0;
   std::string constraintKind;
+  double sigmaMax = 0;
   std::vector<size_t> members; // indices into weightsOf(spec)
 };
 std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec);
+
+/// Group `index`'s Muon step (function "muon_step_<index>"): momentum beta,
+/// no Nesterov, decay wd, target norm block_mass, the model's schedule, the
+/// group's constraint in RMS->RMS units with the paper's hard-cap
+/// polynomial. The one description the optimizer program is built from
+/// and the reference runs.
+lipt_runtime::MuonStepConfig
+muonStepConfig(const ModelSpec &spec, const WeightGroup &group, size_t index);
 
 /// The spec as JSON (checkpoint metadata, report.json), and back. Parse
 /// errors name the field.

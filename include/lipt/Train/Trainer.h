@@ -20,8 +20,8 @@
 namespace lipt_train {
 
 enum class OptimizerBackend {
-  compiled, // lipt kernels (optimizerKernelsSource), the default
-  eager     // the same algorithm in eager LibTorch: the benchmark baseline
+  compiled, // the optimizer program (lipt/Optimizer/StepProgram.h), compiled
+  reference // the same ops in eager LibTorch (lipt/Torch/Reference.h)
 };
 
 struct TrainOptions {

@@ -1,0 +1,45 @@
+//===- MuonStep.cpp - the host side of a group's Muon step ----------------===//
+
+#include "lipt/Runtime/MuonStep.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace lipt_runtime {
+
+double MuonStepConfig::spectralBound() const {
+  return rmsNorm ? sigmaMax * std::sqrt(double(rows) / double(cols)) : sigmaMax;
+}
+
+Status muonStepScalars(const MuonStepShape &shape, bool softCap,
+                       double sigmaMax, double lr, std::vector<double> &out) {
+  out.clear();
+  if (!std::isfinite(lr) || lr < 0)
+    return Status::error("the learning rate must be finite and >= 0, got " +
+                         std::to_string(lr));
+  MuonCoupling coupling = muonStepCoupling(shape, lr);
+  if (coupling.decay >= 1) {
+    std::ostringstream os;
+    os << "wd * lr * target_norm must be < 1 (the weight is scaled by 1 "
+       << "minus it), got " << coupling.decay;
+    return Status::error(os.str());
+  }
+  out.push_back(lr);
+  if (!softCap)
+    return Status::success();
+  SoftCapStrength strength = muonSoftCapStrength(shape, sigmaMax, lr);
+  if (!strength.alpha)
+    return Status::error(strength.error);
+  out.push_back(*strength.alpha);
+  return Status::success();
+}
+
+Status MuonStepConfig::stepScalars(double lr, std::vector<double> &out) const {
+  Status s =
+      muonStepScalars(shape(), constraint == "soft_cap", sigmaMax, lr, out);
+  if (!s)
+    s.message = name + ": " + s.message;
+  return s;
+}
+
+} // namespace lipt_runtime
