@@ -1,4 +1,4 @@
-//===- muon_step_bench.cpp - compiled vs eager Muon + soft cap step -------===//
+//===- muon_step_bench.cpp - the optimizer program vs its reference -------===//
 //
 // One optimizer step (Muon with muon5, then the soft cap coupled to it,
 // sigma_max 6 in RMS->RMS units, lr 0.1; paper-notes "Muon step with a
@@ -8,25 +8,30 @@
 //   - the main job's block weights (d 128: 8 x 128x128, 2 x 512x128,
 //     2 x 128x512);
 //   - one 4096x1024 matrix;
-// compiled by lipt (lipt.muon_step on each same-shape batch, run through the
-// CPU executable on the tensors' own memory) and as the same algorithm in
-// eager LibTorch (one matrix at a time, as frameworks run it). Both run in
-// this process on the same threads; the results are cross-checked.
+// run as the optimizer program training runs (lipt/Optimizer/StepProgram.h:
+// one lipt.muon_step per same-shape group, lr and the soft cap's strength
+// as operands, compiled by the CPU backend, on the tensors' own memory) and
+// as the reference backend (lipt/Torch/Reference.h: the same ops in eager
+// LibTorch). Both run in this process on the same threads; the results are
+// cross-checked. bench/bench-muon-step.py adds the peer users run: the same
+// step as plain PyTorch in Python, in its own process.
 //
 //   lipt-bench-muon-step [--untuned] [ITERS]
-//   LIPT_BENCH_JSON=PATH       also write the figures as JSON
-//   LIPT_BENCH_PROFILE=SIDE    time one side alone (compiled | eager)
+//   LIPT_BENCH_JSON=PATH       also write the figures (and each group's
+//                              step scalars, for the Python peer) as JSON
+//   LIPT_BENCH_PROFILE=SIDE    time one side alone (compiled | reference)
 //   LIPT_BENCH_THREADS=N       threads (default 2)
 //
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Optimizer/StepProgram.h"
 #include "lipt/Runtime/HostTuning.h"
-#include "lipt/Runtime/SpectralMath.h"
+#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Torch/Reference.h"
 #include "lipt/Torch/TorchAdapter.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -52,60 +57,24 @@ struct Group {
   double targetNorm;
 };
 
-/// The lipt module: one function per same-shape group.
-std::string moduleText(const std::vector<Group> &groups) {
-  std::string m;
-  for (const Group &g : groups) {
-    std::string t = "tensor<" + std::to_string(g.count) + "x" +
-                    std::to_string(g.rows) + "x" + std::to_string(g.cols) +
-                    "xf32>";
-    char attrs[256];
-    std::snprintf(attrs, sizeof attrs,
-                  "{lr = %.17e, beta = %.17e, constraint = "
-                  "#lipt.constraint<soft_cap>, sigma_max = %.17e, norm = "
-                  "#lipt.norm<rms>, target_norm = %.17e}",
-                  kLr, kBeta, kSigmaMax, g.targetNorm);
-    m += "func.func @" + g.name + "(%w: " + t + ", %g: " + t + ", %m: " + t +
-         ") -> (" + t + ", " + t +
-         ") {\n  %0, %1 = lipt.muon_step %w, %g, %m " + attrs + " : " + t +
-         "\n  return %0, %1 : " + t + ", " + t + "\n}\n";
-  }
-  return m;
-}
-
-/// The soft-cap strength on W for this step, from the same host math.
-double softCapAlphaOnW(const Group &g) {
-  const auto *muon = rt::findNamedSchedule("muon5");
-  double gain = rt::scheduleMaxGain(muon->steps, muon->frobScale);
-  double k = rt::softCapCouplingK(kSigmaMax, kLr * g.targetNorm * gain, 0.0);
-  double bound = kSigmaMax * std::sqrt(double(g.rows) / double(g.cols));
-  return *rt::softCapCouplingAlpha(k) / (bound * bound);
-}
-
-/// X <- a X + (b A + c A^2) X on the small side, eager, written as the
-/// reference's Muon writes it (A = X X^T; B = b A + c A A; X = a X + B X).
-torch::Tensor polyStep(const torch::Tensor &x, double a, double b, double c) {
-  bool wide = x.size(0) <= x.size(1);
-  torch::Tensor gram = wide ? x.mm(x.t()) : x.t().mm(x);
-  torch::Tensor poly = c == 0.0 ? b * gram : b * gram + c * gram.mm(gram);
-  return wide ? a * x + poly.mm(x) : a * x + x.mm(poly);
-}
-
-/// The same step, one matrix at a time.
-void eagerStep(const Group &g, torch::Tensor &w, const torch::Tensor &grad,
-               torch::Tensor &mom, double alphaW) {
-  const auto &steps = rt::findNamedSchedule("muon5")->steps;
-  double c = std::sqrt(double(g.rows) / double(g.cols));
-  for (int64_t i = 0; i < g.count; ++i) {
-    torch::Tensor m = mom[i], gi = grad[i], wi = w[i];
-    m.mul_(kBeta).add_(gi, 1.0 - kBeta);
-    torch::Tensor x = m / (m.norm() + 1e-7);
-    for (const rt::PolyStep &s : steps)
-      x = polyStep(x, s.a, s.b, s.c);
-    torch::Tensor stepped = wi - x * (kLr * c * g.targetNorm);
-    stepped = polyStep(stepped, 1.0, -alphaW, 0.0);
-    wi.copy_(polyStep(stepped, 1.0, alphaW, 0.0));
-  }
+/// The group's step as the optimizer program describes it.
+rt::MuonStepConfig configOf(const Group &g) {
+  const rt::NamedSchedule *muon5 = rt::findNamedSchedule("muon5");
+  rt::MuonStepConfig c;
+  c.name = g.name;
+  c.count = g.count;
+  c.rows = g.rows;
+  c.cols = g.cols;
+  c.beta = kBeta;
+  c.targetNorm = g.targetNorm;
+  c.schedule = "muon5";
+  c.scheduleSteps = muon5->steps;
+  c.frobScale = muon5->frobScale;
+  c.scheduleGain = rt::scheduleMaxGain(muon5->steps, muon5->frobScale);
+  c.constraint = "soft_cap";
+  c.sigmaMax = kSigmaMax;
+  c.rmsNorm = true;
+  return c;
 }
 
 /// Nominal flops of the step: the products of the unfused algorithm (what
@@ -167,14 +136,24 @@ struct Tensors {
 /// Every suite's figures, for --json (LIPT_BENCH_JSON=PATH).
 llvm::json::Array suitesJson;
 
+/// Exits with `message` when `s` failed: a benchmark has no recovery.
+void orDie(const rt::Status &s) {
+  if (!s) {
+    std::fprintf(stderr, "lipt-bench-muon-step: %s\n", s.message.c_str());
+    std::exit(1);
+  }
+}
+
 int run(const char *title, const std::vector<Group> &groups, int iters,
         double peak) {
+  std::vector<rt::MuonStepConfig> configs;
+  for (const Group &g : groups)
+    configs.push_back(configOf(g));
   mlir::DialectRegistry registry;
   mlir::lipt::registerCpuExecutionDialects(registry);
   mlir::MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
-  auto module =
-      mlir::parseSourceString<mlir::ModuleOp>(moduleText(groups), &ctx);
+  auto module = mlir::lipt::buildMuonStepProgram(&ctx, configs);
   if (!module)
     return 1;
   auto exe = mlir::lipt::compileForCpu(*module);
@@ -182,54 +161,57 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
     return 1;
 
   torch::manual_seed(0);
-  std::vector<Tensors> compiled, eager;
+  std::vector<Tensors> compiled, reference;
   std::vector<torch::Tensor> outW, outM;
+  std::vector<std::vector<double>> scalars(groups.size());
   double flops = 0;
-  for (const Group &g : groups) {
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Group &g = groups[i];
     // A weight bounded by sigma_max (RMS units), a gradient, a momentum.
     torch::Tensor w = torch::randn({g.count, g.rows, g.cols}) *
                       (kSigmaMax / std::sqrt(double(g.rows + g.cols)) * 0.5);
     Tensors t{w, torch::randn({g.count, g.rows, g.cols}),
               torch::randn({g.count, g.rows, g.cols}) * 0.1};
     compiled.push_back({t.w.clone(), t.g.clone(), t.m.clone()});
-    eager.push_back({t.w.clone(), t.g.clone(), t.m.clone()});
+    reference.push_back({t.w.clone(), t.g.clone(), t.m.clone()});
     outW.push_back(torch::empty_like(t.w));
     outM.push_back(torch::empty_like(t.m));
+    orDie(configs[i].stepScalars(kLr, scalars[i]));
     flops += stepFlops(g);
   }
 
   // One group's compiled step on the tensors' own memory.
   auto compiledGroup = [&](size_t i) {
-    rt::TensorView w, g, m, ow, om;
-    lipt_torch::viewOf(compiled[i].w, "w", w);
-    lipt_torch::viewOf(compiled[i].g, "g", g);
-    lipt_torch::viewOf(compiled[i].m, "m", m);
-    lipt_torch::viewOf(outW[i], "w'", ow);
-    lipt_torch::viewOf(outM[i], "m'", om);
-    rt::Status s = (*exe)->invoke(groups[i].name, {w, g, m}, {ow, om});
-    if (!s) {
-      std::fprintf(stderr, "%s\n", s.message.c_str());
-      std::exit(1);
-    }
+    std::vector<torch::Tensor> in{compiled[i].w, compiled[i].g, compiled[i].m};
+    for (double v : scalars[i])
+      in.push_back(torch::scalar_tensor(v, torch::kDouble));
+    std::vector<rt::TensorView> views(in.size()), out(2);
+    for (size_t k = 0; k < in.size(); ++k)
+      orDie(lipt_torch::viewOf(in[k], "input", views[k]));
+    orDie(lipt_torch::viewOf(outW[i], "w'", out[0]));
+    orDie(lipt_torch::viewOf(outM[i], "m'", out[1]));
+    orDie((*exe)->invoke(groups[i].name, views, out));
   };
   auto compiledStep = [&] {
     for (size_t i = 0; i < groups.size(); ++i)
       compiledGroup(i);
   };
-  std::vector<double> alphas;
-  for (const Group &g : groups)
-    alphas.push_back(softCapAlphaOnW(g));
-  auto eagerOnce = [&](std::vector<Tensors> &ts) {
+  auto referenceGroup = [&](size_t i) {
+    orDie(lipt_torch::referenceMuonStep(configs[i], reference[i].w,
+                                        reference[i].g, reference[i].m,
+                                        scalars[i]));
+  };
+  auto referenceStep = [&] {
     for (size_t i = 0; i < groups.size(); ++i)
-      eagerStep(groups[i], ts[i].w, ts[i].g, ts[i].m, alphas[i]);
+      referenceGroup(i);
   };
 
-  // Profiling aid: LIPT_BENCH_PROFILE=compiled|eager runs one side only, so
-  // `perf record` sees just that side's work.
+  // Profiling aid: LIPT_BENCH_PROFILE=compiled|reference runs one side only,
+  // so `perf record` sees just that side's work.
   if (const char *only = std::getenv("LIPT_BENCH_PROFILE")) {
     bool compiledSide = std::string(only) == "compiled";
     double ms = medianMs(
-        [&] { compiledSide ? compiledStep() : eagerOnce(eager); }, iters);
+        [&] { compiledSide ? compiledStep() : referenceStep(); }, iters);
     std::printf("%s: %s only, median %.2f ms\n", title, only, ms);
     for (size_t i = 0; compiledSide && groups.size() > 1 && i < groups.size();
          ++i)
@@ -240,58 +222,69 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
 
   // Cross-check one step from identical state.
   compiledStep();
-  eagerOnce(eager);
+  referenceStep();
   double maxRel = 0;
   for (size_t i = 0; i < groups.size(); ++i) {
-    double diff = (outW[i] - eager[i].w).abs().max().item<double>();
-    maxRel = std::max(maxRel, diff / eager[i].w.abs().max().item<double>());
+    double diff = (outW[i] - reference[i].w).abs().max().item<double>();
+    maxRel = std::max(maxRel, diff / reference[i].w.abs().max().item<double>());
   }
 
   // Timed: each side steps its own state (the compiled side writes into
   // separate output buffers, as a training loop would swap them).
-  auto [tCompiled, tEager] = interleavedMedianMs(
-      compiledStep, [&] { eagerOnce(eager); }, iters);
+  auto [tCompiled, tReference] =
+      interleavedMedianMs(compiledStep, referenceStep, iters);
   std::printf("%s  (%.1f nominal GFLOP per step)\n", title, flops / 1e9);
-  std::printf("  eager LibTorch   %9.2f ms  %6.1f GFLOP/s  (%4.0f%% of sgemm "
-              "peak)\n",
-              tEager, flops / (tEager * 1e6),
-              100 * flops / (tEager * 1e6) / peak);
-  std::printf("  lipt compiled    %9.2f ms  %6.1f GFLOP/s  (%4.0f%% of sgemm "
-              "peak)\n",
+  std::printf("  reference (eager LibTorch) %9.2f ms  %6.1f GFLOP/s  (%4.0f%% "
+              "of sgemm peak)\n",
+              tReference, flops / (tReference * 1e6),
+              100 * flops / (tReference * 1e6) / peak);
+  std::printf("  lipt compiled              %9.2f ms  %6.1f GFLOP/s  (%4.0f%% "
+              "of sgemm peak)\n",
               tCompiled, flops / (tCompiled * 1e6),
               100 * flops / (tCompiled * 1e6) / peak);
-  std::printf("  speed-up         %9.2fx    (max relative difference of the "
-              "weights: %.2g)\n",
-              tEager / tCompiled, maxRel);
+  std::printf("  speed-up                   %9.2fx    (max relative difference "
+              "of the weights: %.2g)\n",
+              tReference / tCompiled, maxRel);
   llvm::json::Array groupsJson;
-  if (groups.size() > 1) {
-    // Where the time goes: each group alone, compiled vs eager.
-    for (size_t i = 0; i < groups.size(); ++i) {
-      auto [c, e] = interleavedMedianMs(
-          [&] { compiledGroup(i); },
-          [&] {
-            eagerStep(groups[i], eager[i].w, eager[i].g, eager[i].m, alphas[i]);
-          },
-          std::max(3, iters / 2));
-      std::printf("    %-14s %2lld x %4lldx%-4lld  eager %8.2f ms  compiled "
-                  "%8.2f ms  %5.2fx\n",
+  for (size_t i = 0; i < groups.size(); ++i) {
+    double c = 0, r = 0;
+    if (groups.size() > 1) {
+      // Where the time goes: each group alone, compiled vs reference.
+      std::tie(c, r) = interleavedMedianMs([&] { compiledGroup(i); },
+                                           [&] { referenceGroup(i); },
+                                           std::max(3, iters / 2));
+      std::printf("    %-14s %2lld x %4lldx%-4lld  reference %8.2f ms  "
+                  "compiled %8.2f ms  %5.2fx\n",
                   groups[i].name.c_str(), (long long)groups[i].count,
-                  (long long)groups[i].rows, (long long)groups[i].cols, e, c,
-                  e / c);
-      groupsJson.push_back(llvm::json::Object{{"name", groups[i].name},
-                                              {"count", groups[i].count},
-                                              {"rows", groups[i].rows},
-                                              {"cols", groups[i].cols},
-                                              {"eager_ms", e},
-                                              {"compiled_ms", c}});
+                  (long long)groups[i].rows, (long long)groups[i].cols, r, c,
+                  r / c);
     }
+    llvm::json::Array stepScalars;
+    for (double v : scalars[i])
+      stepScalars.push_back(v);
+    groupsJson.push_back(
+        llvm::json::Object{{"name", groups[i].name},
+                           {"count", groups[i].count},
+                           {"rows", groups[i].rows},
+                           {"cols", groups[i].cols},
+                           {"target_norm", groups[i].targetNorm},
+                           {"bound", configs[i].spectralBound()},
+                           {"step_scalars", std::move(stepScalars)},
+                           {"reference_ms", r},
+                           {"compiled_ms", c}});
   }
+  llvm::json::Array schedule;
+  for (const rt::PolyStep &p : configs.front().scheduleSteps)
+    schedule.push_back(llvm::json::Array{p.a, p.b, p.c});
   suitesJson.push_back(llvm::json::Object{{"title", title},
+                                          {"iters", iters},
                                           {"nominal_gflop", flops / 1e9},
-                                          {"eager_ms", tEager},
+                                          {"reference_ms", tReference},
                                           {"compiled_ms", tCompiled},
-                                          {"speedup", tEager / tCompiled},
+                                          {"speedup", tReference / tCompiled},
                                           {"max_relative_difference", maxRel},
+                                          {"beta", kBeta},
+                                          {"schedule", std::move(schedule)},
                                           {"groups", std::move(groupsJson)}});
   return 0;
 }
