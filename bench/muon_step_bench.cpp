@@ -8,7 +8,7 @@
 //   - the main job's block weights (d 128: 8 x 128x128, 2 x 512x128,
 //     2 x 128x512);
 //   - one 4096x1024 matrix;
-// run as the optimizer program training runs (lipt/Optimizer/StepProgram.h:
+// run as the optimizer program training runs (lipt/Optim/StepProgram.h:
 // one lipt.muon_step per same-shape group, lr and the soft cap's strength
 // as operands, compiled by the CPU backend, on the tensors' own memory) and
 // as the reference backend (lipt/Torch/Reference.h: the same ops in eager
@@ -25,7 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
-#include "lipt/Optimizer/StepProgram.h"
+#include "lipt/Optim/StepProgram.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/MuonStep.h"
 #include "lipt/Torch/Reference.h"

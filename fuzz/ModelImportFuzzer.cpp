@@ -7,7 +7,7 @@
 
 #include "FuzzContext.h"
 
-#include "lipt/Train/ModelImport.h"
+#include "lipt/ModelImport/ModelImport.h"
 
 #include <cstdlib>
 

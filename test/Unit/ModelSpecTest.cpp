@@ -2,7 +2,7 @@
 
 #include "lipt/Train/ModelSpec.h"
 #include "lipt/InitAll.h"
-#include "lipt/Train/ModelImport.h"
+#include "lipt/ModelImport/ModelImport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

@@ -13,9 +13,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Backend.h"
+#include "lipt/ModelImport/ModelImport.h"
 #include "lipt/Tools/CommandLine.h"
 #include "lipt/Tools/ModuleFile.h"
-#include "lipt/Train/ModelImport.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"

@@ -20,9 +20,9 @@
 #include "Driver.h"
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/ModelImport/ModelImport.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Tools/ModuleFile.h"
-#include "lipt/Train/ModelImport.h"
 
 #include "llvm/Support/InitLLVM.h"
 

@@ -2,7 +2,7 @@
 //
 // The fixed parameters of a lipt.muon_step over a [count, rows, cols] group
 // of weights, and what the host passes it per step. The IR builder
-// (lipt/Optimizer/StepProgram.h) turns it into the step's function, the
+// (lipt/Optim/StepProgram.h) turns it into the step's function, the
 // LibTorch reference (lipt/Torch/Reference.h) runs the same algorithm
 // eagerly, and the trainer, the PyTorch ops and the benchmark call either.
 // No MLIR, no LibTorch.

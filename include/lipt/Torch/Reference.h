@@ -1,7 +1,7 @@
 //===- Reference.h - the optimizer ops in eager LibTorch --------*- C++ -*-===//
 //
 // The "reference" backend: each op of the optimizer program
-// (lipt/Optimizer/StepProgram.h) written as plain LibTorch ops from
+// (lipt/Optim/StepProgram.h) written as plain LibTorch ops from
 // paper-notes, the way a framework user writes it. Tests compare the
 // compiled program against it, the step benchmark times it as its
 // baseline, and `lipt-run --optimizer-backend=reference` trains with it.

@@ -20,7 +20,7 @@
 namespace lipt_train {
 
 enum class OptimizerBackend {
-  compiled, // the optimizer program (lipt/Optimizer/StepProgram.h), compiled
+  compiled, // the optimizer program (lipt/Optim/StepProgram.h), compiled
   reference // the same ops in eager LibTorch (lipt/Torch/Reference.h)
 };
 

@@ -332,8 +332,8 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
       auto times = [&](double k, Value v) {
         return arith::MulFOp::create(rw, loc, mb.constant(k), v).getResult();
       };
-      Value keep = arith::SubFOp::create(rw, loc, mb.constant(1.0),
-                                         times(wd * tn, lr));
+      Value keep =
+          arith::SubFOp::create(rw, loc, mb.constant(1.0), times(wd * tn, lr));
       stepped = mb.axpby(keep, w, times(-c * tn, lr), ortho);
     } else {
       double lr = toDouble(op.getLrAttr());
@@ -348,9 +348,9 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
       break;
     case ConstraintKind::soft_cap: {
       if (Value alpha = op.getSoftCapAlphaOperand()) {
-        constrained = dynamicSoftCap(mb, stepped, mb.scalarOf(alpha),
-                                     spectralBound(type, toDouble(sigmaMax),
-                                                   op.getNorm()));
+        constrained = dynamicSoftCap(
+            mb, stepped, mb.scalarOf(alpha),
+            spectralBound(type, toDouble(sigmaMax), op.getNorm()));
         break;
       }
       ::lipt_runtime::MuonCoupling p = op.getSoftCapCoupling();
@@ -392,7 +392,7 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
     Value onW = arith::MulFOp::create(b, loc, alpha,
                                       mb.constant(1.0 / (bound * bound)));
     Value minus = arith::NegFOp::create(b, loc, onW);
-    w = mb.polyStep(w, 1.0, minus, Value());   // p1(x) = x - a x^3
+    w = mb.polyStep(w, 1.0, minus, Value());  // p1(x) = x - a x^3
     return mb.polyStep(w, 1.0, onW, Value()); // p2(x) = x + a x^3
   }
 };

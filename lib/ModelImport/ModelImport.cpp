@@ -1,10 +1,10 @@
 //===- ModelImport.cpp - read the model ops into a ModelSpec
 //---------------===//
 
-#include "lipt/Train/ModelImport.h"
+#include "lipt/ModelImport/ModelImport.h"
 
 #include "lipt/Dialect/LiptOps.h"
-#include "lipt/Optimizer/StepProgram.h"
+#include "lipt/Optim/StepProgram.h"
 #include "lipt/Runtime/SpectralMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -1,6 +1,6 @@
 //===- StepProgram.cpp - the optimizer step as one IR program -------------===//
 
-#include "lipt/Optimizer/StepProgram.h"
+#include "lipt/Optim/StepProgram.h"
 
 #include "lipt/Dialect/LiptOps.h"
 

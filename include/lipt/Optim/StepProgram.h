@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIPT_OPTIMIZER_STEPPROGRAM_H
-#define LIPT_OPTIMIZER_STEPPROGRAM_H
+#ifndef LIPT_OPTIM_STEPPROGRAM_H
+#define LIPT_OPTIM_STEPPROGRAM_H
 
 #include "lipt/Runtime/MuonStep.h"
 
@@ -47,4 +47,4 @@ buildMuonStepProgram(MLIRContext *context,
 
 } // namespace mlir::lipt
 
-#endif // LIPT_OPTIMIZER_STEPPROGRAM_H
+#endif // LIPT_OPTIM_STEPPROGRAM_H

@@ -1,7 +1,7 @@
 //===- ModelImport.h - a model file as a ModelSpec --------------*- C++ -*-===//
 
-#ifndef LIPT_TRAIN_MODELIMPORT_H
-#define LIPT_TRAIN_MODELIMPORT_H
+#ifndef LIPT_MODELIMPORT_MODELIMPORT_H
+#define LIPT_MODELIMPORT_MODELIMPORT_H
 
 #include "lipt/Train/ModelSpec.h"
 
@@ -22,7 +22,7 @@ FailureOr<lipt_train::ModelSpec> importModel(ModuleOp module);
 /// True when `module` holds a model (a function that ends in lipt.head).
 bool hasModel(ModuleOp module);
 
-/// The optimizer program of `spec`'s weight groups (lipt/Optimizer/
+/// The optimizer program of `spec`'s weight groups (lipt/Optim/
 /// StepProgram.h), for compileForCpu or writeCpuArtifact: with Muon,
 /// @muon_step_<g> per group (lipt.muon_step, lr as an operand); with AdamW,
 /// @cap_<g> per constrained group (its constraint after the update). Null,
@@ -32,4 +32,4 @@ OwningOpRef<ModuleOp> buildOptimizerKernels(const lipt_train::ModelSpec &spec,
 
 } // namespace mlir::lipt
 
-#endif // LIPT_TRAIN_MODELIMPORT_H
+#endif // LIPT_MODELIMPORT_MODELIMPORT_H
