@@ -411,3 +411,70 @@ ScheduleAttr MuonStepOp::getEffectiveSchedule() {
   return ::lipt_runtime::muonStepCoupling(getStepShape(),
                                           toDouble(getLrAttr()));
 }
+
+//===----------------------------------------------------------------------===//
+// AdamwStepOp
+//===----------------------------------------------------------------------===//
+
+/// beta-like attributes: the fraction of the old average kept, in [0, 1).
+static LogicalResult verifyAveraging(Operation *op, StringRef name,
+                                     double v) {
+  if (failed(verifyFinite(op, name, v)))
+    return failure();
+  if (v < 0.0 || v >= 1.0)
+    return op->emitOpError() << "attribute '" << name
+                             << "' must be in [0, 1) (an averaging factor), "
+                                "got "
+                             << v;
+  return success();
+}
+
+LogicalResult AdamwStepOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyIters(*this, getItersAttr())) ||
+      failed(verifyAveraging(*this, "beta", toDouble(getBetaAttr()))) ||
+      failed(verifyAveraging(*this, "beta2", toDouble(getBeta2Attr()))) ||
+      failed(verifyNonNegative(*this, "wd", toDouble(getWdAttr()),
+                               "a weight-decay coefficient")) ||
+      failed(verifyPositive(*this, "eps", toDouble(getEpsAttr()),
+                            "the denominator's floor")))
+    return failure();
+  if (getConstraint() == ConstraintKind::soft_cap)
+    return emitOpError() << "takes no soft cap: its strength is coupled to "
+                            "Muon's update norm (Theorem 3.1); use hard_cap, "
+                            "normalize or hammer";
+  bool constrained = getConstraint() != ConstraintKind::none;
+  if (constrained != bool(getSigmaMaxAttr()))
+    return emitOpError() << (constrained ? "constraint needs attribute "
+                                           "'sigma_max'"
+                                         : "attribute 'sigma_max' needs a "
+                                           "constraint");
+  if (getSigmaMaxAttr() &&
+      failed(verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
+                            kSigmaMaxWhy)))
+    return failure();
+  if (getHardCapMethodAttr() && getConstraint() != ConstraintKind::hard_cap)
+    return emitOpError() << "attribute 'hard_cap_method' needs constraint = "
+                            "hard_cap";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RowNormalizedStepOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RowNormalizedStepOp::verify() {
+  if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
+      failed(verifyAveraging(*this, "beta", toDouble(getBetaAttr()))) ||
+      failed(verifyNonNegative(*this, "wd", toDouble(getWdAttr()),
+                               "a weight-decay coefficient")) ||
+      failed(verifyPositive(*this, "target_norm", toDouble(getTargetNormAttr()),
+                            "the module's share of the learning rate")) ||
+      failed(verifyPositive(*this, "max_inflation",
+                            toDouble(getMaxInflationAttr()),
+                            "the largest gain of a row's normalisation")) ||
+      failed(verifyPositive(*this, "max_rms", toDouble(getMaxRmsAttr()),
+                            "a row's RMS bound")))
+    return failure();
+  return success();
+}

@@ -295,6 +295,91 @@ def Lipt_MuonStepOp : Lipt_Op<"muon_step",
   }];
 }
 
+def Lipt_AdamwStepOp : Lipt_Op<"adamw_step",
+    [Pure, AllTypesMatch<["weight", "grad", "exp_avg", "exp_avg_sq",
+                          "new_weight", "new_exp_avg", "new_exp_avg_sq"]>]> {
+  let summary = "one AdamW step with decoupled weight decay and a constraint";
+  let description = [{
+    The baseline optimizer of paper-notes ("AdamW is the baseline
+    optimiser"), with the step's values as operands so a schedule never
+    recompiles: `lr` and `step` (t, counted from 1, for the bias
+    corrections), rank-0 f32/f64 tensors.
+    ```
+    m <- beta m + (1 - beta) g
+    v <- beta2 v + (1 - beta2) g^2
+    W <- (1 - lr wd) W - (lr / (1 - beta^t)) m / (sqrt(v / (1 - beta2^t)) + eps)
+    W <- constraint(W)
+    ```
+    `constraint` = none | hard_cap | hammer | normalize with bound
+    `sigma_max` in the unit of `norm`; a soft cap's strength is coupled to
+    Muon's update norm and is rejected here.
+
+    ```mlir
+    %w1, %m1, %v1 = lipt.adamw_step %w, %g, %m, %v, %lr, %t {beta2 = 0.95,
+        constraint = #lipt.constraint<hard_cap>, sigma_max = 1.0}
+        : tensor<4x64x64xf32>, tensor<f64>, tensor<f64>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, Lipt_Weight:$grad,
+                   Lipt_Weight:$exp_avg, Lipt_Weight:$exp_avg_sq,
+                   Lipt_StepScalar:$lr, Lipt_StepScalar:$step,
+                   DefaultValuedAttr<F64Attr, "0.9">:$beta,
+                   DefaultValuedAttr<F64Attr, "0.999">:$beta2,
+                   DefaultValuedAttr<F64Attr, "0.0">:$wd,
+                   DefaultValuedAttr<F64Attr, "1.0e-8">:$eps,
+                   DefaultValuedAttr<Lipt_ConstraintAttr,
+                                     "ConstraintKind::none">:$constraint,
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   DefaultValuedAttr<Lipt_NormAttr, "NormKind::spectral">:$norm,
+                   OptionalAttr<Lipt_HardCapMethodAttr>:$hard_cap_method,
+                   DefaultValuedAttr<I64Attr, "16">:$iters);
+  let results = (outs Lipt_Weight:$new_weight, Lipt_Weight:$new_exp_avg,
+                      Lipt_Weight:$new_exp_avg_sq);
+  let assemblyFormat = [{
+    $weight `,` $grad `,` $exp_avg `,` $exp_avg_sq `,` $lr `,` $step attr-dict
+    `:` type($weight) `,` type($lr) `,` type($step)
+  }];
+  let hasVerifier = 1;
+}
+
+def Lipt_RowNormalizedStepOp : Lipt_Op<"row_normalized_step",
+    [Pure, AllTypesMatch<["weight", "grad", "momentum", "new_weight",
+                          "new_momentum"]>]> {
+  let summary = "the embedding and unembedding update: row-normalised momentum";
+  let description = [{
+    paper-notes, "Muon step with a constraint": the embedding and the
+    unembedding are not spectrally constrained; their update is the momentum
+    with each token row RMS-normalised (the gain capped at `max_inflation`),
+    and each row is then projected to RMS norm <= `max_rms`. For a weight
+    [rows, d] (one token per row; batched over leading dims), with the
+    learning rate a run-time operand (rank-0 f32/f64):
+    ```
+    m <- beta m + (1 - beta) g
+    u <- m * min(1 / rms_row(m), max_inflation)
+    W <- (1 - wd lr target_norm) W - lr target_norm u
+    W <- W / max(1, rms_row(W) / max_rms)
+    ```
+
+    ```mlir
+    %e1, %m1 = lipt.row_normalized_step %e, %g, %m, %lr {beta = 0.9}
+        : tensor<65x128xf32>, tensor<f64>
+    ```
+  }];
+  let arguments = (ins Lipt_Weight:$weight, Lipt_Weight:$grad,
+                   Lipt_Weight:$momentum, Lipt_StepScalar:$lr,
+                   DefaultValuedAttr<F64Attr, "0.9">:$beta,
+                   DefaultValuedAttr<F64Attr, "0.0">:$wd,
+                   DefaultValuedAttr<F64Attr, "1.0">:$target_norm,
+                   DefaultValuedAttr<F64Attr, "16.0">:$max_inflation,
+                   DefaultValuedAttr<F64Attr, "1.0">:$max_rms);
+  let results = (outs Lipt_Weight:$new_weight, Lipt_Weight:$new_momentum);
+  let assemblyFormat = [{
+    $weight `,` $grad `,` $momentum `,` $lr attr-dict `:` type($weight) `,`
+    type($lr)
+  }];
+  let hasVerifier = 1;
+}
+
 include "LiptModelOps.td"
 
 #endif // LIPT_OPS_TD

@@ -45,10 +45,11 @@ def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
 }
 
 def LiptDecomposeMuonStepPass : Pass<"lipt-decompose-muon-step"> {
-  let summary = "Decompose lipt.muon_step into lipt ops and elementwise updates";
+  let summary = "Decompose the optimizer steps into lipt ops and elementwise updates";
   let description = [{
-    Exposes the step's orthogonalization and constraint to lipt-level
-    passes (fusion) before lowering.
+    Exposes the steps' orthogonalization and constraint to lipt-level
+    passes (fusion) before lowering: lipt.muon_step, lipt.adamw_step and
+    lipt.row_normalized_step (whose row projection becomes lipt.rms_project).
 
     ```mlir
     %w1, %m1 = lipt.muon_step %w, %g, %m {lr = 0.1, constraint = #lipt.constraint<soft_cap>, ...}
@@ -58,7 +59,8 @@ def LiptDecomposeMuonStepPass : Pass<"lipt-decompose-muon-step"> {
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def LiptFusePolynomialsPass : Pass<"lipt-fuse-polynomials"> {

@@ -418,3 +418,59 @@ func.func @odd_polynomial_rank(%w: tensor<8xf32>) -> tensor<8xf32> {
   %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0>} : tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+func.func @adamw_soft_cap(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
+  // expected-error @below {{takes no soft cap: its strength is coupled to Muon's update norm (Theorem 3.1); use hard_cap, normalize or hammer}}
+  %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %lr {constraint = #lipt.constraint<soft_cap>, sigma_max = 1.0} : tensor<8x8xf32>, tensor<f64>, tensor<f64>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @adamw_beta2(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'beta2' must be in [0, 1) (an averaging factor), got 1.000000e+00}}
+  %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %lr {beta2 = 1.0} : tensor<8x8xf32>, tensor<f64>, tensor<f64>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @adamw_bound_without_constraint(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'sigma_max' needs a constraint}}
+  %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %lr {sigma_max = 1.0} : tensor<8x8xf32>, tensor<f64>, tensor<f64>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @adamw_zero_eps(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'eps' must be > 0 (the denominator's floor)}}
+  %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %lr {eps = 0.0} : tensor<8x8xf32>, tensor<f64>, tensor<f64>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @row_step_vector(%w: tensor<8xf32>, %lr: tensor<f64>) -> tensor<8xf32> {
+  // expected-error @below {{expects the weight to be a matrix [fan_out, fan_in] or a batch of matrices (rank >= 2), got rank 1}}
+  %0, %1 = lipt.row_normalized_step %w, %w, %w, %lr : tensor<8xf32>, tensor<f64>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @row_step_inflation(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
+  // expected-error @below {{attribute 'max_inflation' must be > 0 (the largest gain of a row's normalisation)}}
+  %0, %1 = lipt.row_normalized_step %w, %w, %w, %lr {max_inflation = 0.0} : tensor<8x8xf32>, tensor<f64>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @row_step_lr_type(%w: tensor<8x8xf32>, %lr: tensor<i32>) -> tensor<8x8xf32> {
+  // expected-error @below {{operand #3 must be 0D tensor of 64-bit float or 32-bit float values}}
+  %0, %1 = lipt.row_normalized_step %w, %w, %w, %lr : tensor<8x8xf32>, tensor<i32>
+  return %0 : tensor<8x8xf32>
+}

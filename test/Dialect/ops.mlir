@@ -90,3 +90,27 @@ func.func @odd_polynomial(%w: tensor<2x64x16xf32>) -> tensor<2x64x16xf32> {
   %0 = lipt.odd_polynomial %w {coefficients = array<f64: 1.0, 0.0, -0.03>} : tensor<2x64x16xf32>
   return %0 : tensor<2x64x16xf32>
 }
+
+// CHECK-LABEL: func.func @muon_step_operands
+func.func @muon_step_operands(%w: tensor<4x64x32xf32>, %lr: tensor<f64>, %a: tensor<f32>)
+    -> (tensor<4x64x32xf32>, tensor<4x64x32xf32>) {
+  // CHECK: lipt.muon_step %{{.*}}, %{{.*}}, %{{.*}} step_scalars(%{{.*}}, %{{.*}} : tensor<f64>, tensor<f32>) {constraint = #lipt.constraint<soft_cap>, norm = #lipt.norm<rms>, sigma_max = 2.000000e+00 : f64} : tensor<4x64x32xf32>
+  %0, %1 = lipt.muon_step %w, %w, %w step_scalars(%lr, %a : tensor<f64>, tensor<f32>) {constraint = #lipt.constraint<soft_cap>, sigma_max = 2.0, norm = #lipt.norm<rms>} : tensor<4x64x32xf32>
+  return %0, %1 : tensor<4x64x32xf32>, tensor<4x64x32xf32>
+}
+
+// CHECK-LABEL: func.func @adamw_step
+func.func @adamw_step(%w: tensor<4x64x32xf32>, %lr: tensor<f64>, %t: tensor<f64>)
+    -> (tensor<4x64x32xf32>, tensor<4x64x32xf32>, tensor<4x64x32xf32>) {
+  // CHECK: lipt.adamw_step %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {beta2 = 0.94999999999999996 : f64, constraint = #lipt.constraint<hard_cap>, sigma_max = 1.000000e+00 : f64} : tensor<4x64x32xf32>, tensor<f64>, tensor<f64>
+  %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %t {beta2 = 0.95, constraint = #lipt.constraint<hard_cap>, sigma_max = 1.0} : tensor<4x64x32xf32>, tensor<f64>, tensor<f64>
+  return %0, %1, %2 : tensor<4x64x32xf32>, tensor<4x64x32xf32>, tensor<4x64x32xf32>
+}
+
+// CHECK-LABEL: func.func @row_normalized_step
+func.func @row_normalized_step(%e: tensor<65x128xbf16>, %lr: tensor<f32>)
+    -> (tensor<65x128xbf16>, tensor<65x128xbf16>) {
+  // CHECK: lipt.row_normalized_step %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {max_inflation = 8.000000e+00 : f64} : tensor<65x128xbf16>, tensor<f32>
+  %0, %1 = lipt.row_normalized_step %e, %e, %e, %lr {max_inflation = 8.0} : tensor<65x128xbf16>, tensor<f32>
+  return %0, %1 : tensor<65x128xbf16>, tensor<65x128xbf16>
+}

@@ -476,7 +476,64 @@ def build_case(args, rng, tag):
                    f"{scalars}{mlir_attrs(attrs)} : {t}")
         return inputs, op_text, [(R, new_w, shape, dt),
                                  (RM, new_m, shape, dt)], new_w
+    if op in ("adamw_step", "row_normalized_step"):
+        return step_case(args, rng, tag, op, attrs, w, shape, dt, t)
     sys.exit(f"lipt_case.py: unknown op '{op}'")
+
+
+def scalar_operands(names_values, st, tag):
+    """Rank-0 operands (name, value) of type `st`: inputs and the SSA list."""
+    inputs = [(n + tag, np.array(v), [], st) for n, v in names_values]
+    return inputs, ", ".join("%" + n + tag for n, _ in names_values)
+
+
+def step_case(args, rng, tag, op, attrs, w, shape, dt, t):
+    """lipt.adamw_step and lipt.row_normalized_step: lr (and AdamW's step
+    count) are operands of type --lr-operand (f64 by default)."""
+    W, G, M, R, RM = ("w" + tag, "g" + tag, "m" + tag, "r" + tag,
+                      "rm" + tag)
+    st = args.lr_operand or "f64"
+    g = round_to(rng.standard_normal(shape), dt)
+    mom = round_to(rng.standard_normal(shape) * 0.1, dt)
+    inputs = [(W, w, shape, dt), (G, g, shape, dt), (M, mom, shape, dt)]
+    lr, beta = attrs.pop("lr"), attrs.get("beta", 0.9)
+    wd = attrs.get("wd", 0.0)
+    new_m = beta * mom + (1 - beta) * g
+    if op == "adamw_step":
+        V, RV = "v" + tag, "rv" + tag
+        v = round_to(np.abs(rng.standard_normal(shape)) * 0.5, dt)
+        inputs.append((V, v, shape, dt))
+        step = attrs.pop("step")
+        beta2, eps = attrs.get("beta2", 0.999), attrs.get("eps", 1e-8)
+        new_v = beta2 * v + (1 - beta2) * g * g
+        c1, c2 = 1 - beta**step, 1 - beta2**step
+        stepped = (1 - lr * wd) * w - (lr / c1) * new_m / (
+            np.sqrt(new_v / c2) + eps)
+        kind = attrs.get("constraint", "none")
+        cattrs = dict(attrs)
+        if "hard_cap_method" in attrs:
+            cattrs["method"] = attrs["hard_cap_method"]
+        new_w = stepped if kind == "none" else constraint(
+            kind, stepped, cattrs, shape)
+        scalars, names = scalar_operands([("lr", lr), ("t", step)], st, tag)
+        op_text = (f"%{R}, %{RM}, %{RV} = lipt.adamw_step %{W}, %{G}, %{M}, "
+                   f"%{V}, {names} {mlir_attrs(attrs)} : {t}, tensor<{st}>, "
+                   f"tensor<{st}>")
+        return (inputs + scalars, op_text,
+                [(R, new_w, shape, dt), (RM, new_m, shape, dt),
+                 (RV, new_v, shape, dt)], new_w)
+    tn = attrs.get("target_norm", 1.0)
+    max_gain, max_rms = attrs.get("max_inflation", 16.0), attrs.get("max_rms", 1.0)
+    rms = np.sqrt(np.mean(new_m**2, axis=-1, keepdims=True))
+    u = new_m * np.minimum(1.0 / rms, max_gain)
+    stepped = (1 - wd * lr * tn) * w - lr * tn * u
+    row = np.sqrt(np.mean(stepped**2, axis=-1, keepdims=True))
+    new_w = stepped / np.maximum(1.0, row / max_rms)
+    scalars, names = scalar_operands([("lr", lr)], st, tag)
+    op_text = (f"%{R}, %{RM} = lipt.row_normalized_step %{W}, %{G}, %{M}, "
+               f"{names} {mlir_attrs(attrs)} : {t}, tensor<{st}>")
+    return (inputs + scalars, op_text,
+            [(R, new_w, shape, dt), (RM, new_m, shape, dt)], new_w)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ struct LiptDecomposeMuonStepPass
     : mlir::lipt::impl::LiptDecomposeMuonStepPassBase<
           LiptDecomposeMuonStepPass> {
   void runOnOperation() override {
-    auto isMuon = [](Operation *op) { return isa<MuonStepOp>(op); };
-    if (failed(checkStaticShapes(getOperation(), isMuon)))
+    auto isStep = [](Operation *op) {
+      return isa<MuonStepOp, AdamwStepOp, RowNormalizedStepOp>(op);
+    };
+    if (failed(checkStaticShapes(getOperation(), isStep)))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateDecomposeMuonStepPatterns(patterns);

@@ -250,6 +250,29 @@ struct LowerOddPolynomial : OpRewritePattern<OddPolynomialOp> {
   }
 };
 
+/// The sum of squares of `x` over `axis`, indexed by every other dim, and
+/// the map from x's dims to it.
+std::pair<Value, AffineMap> sumOfSquaresAlong(MatrixBuilder &mb, Value x,
+                                              int64_t axis) {
+  OpBuilder &b = mb.builder();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineExpr> kept;
+  SmallVector<int64_t> keptShape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis) {
+      kept.push_back(b.getAffineDimExpr(d));
+      keptShape.push_back(type.getDimSize(d));
+    }
+  AffineMap dropAxis = AffineMap::get(rank, 0, kept, b.getContext());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters[axis] = utils::IteratorType::reduction;
+  Value ss = mb.multiplyAccumulate(
+      x, x, {mb.identity(rank), mb.identity(rank), dropAxis}, iters,
+      mb.zeros(keptShape));
+  return {ss, dropAxis};
+}
+
 struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RmsProjectOp op,
@@ -259,21 +282,7 @@ struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
     OpBuilder &b = mb.builder();
     Value x = mb.convertElementType(op.getWeight(), mb.computeType());
     int64_t rank = type.getRank(), axis = op.getReducedAxis();
-
-    // Sum of squares over `axis`: out indexed by every other dim.
-    SmallVector<AffineExpr> kept;
-    SmallVector<int64_t> keptShape;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis) {
-        kept.push_back(b.getAffineDimExpr(d));
-        keptShape.push_back(type.getDimSize(d));
-      }
-    AffineMap dropAxis = AffineMap::get(rank, 0, kept, b.getContext());
-    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-    iters[axis] = utils::IteratorType::reduction;
-    Value ss = mb.multiplyAccumulate(
-        x, x, {mb.identity(rank), mb.identity(rank), dropAxis}, iters,
-        mb.zeros(keptShape));
+    auto [ss, dropAxis] = sumOfSquaresAlong(mb, x, axis);
 
     // x / max(1, rms / max_rms), rms = sqrt(ss / len).
     Value invLen = mb.constant(1.0 / double(type.getDimSize(axis)));
@@ -293,6 +302,32 @@ struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
     return success();
   }
 };
+
+/// The constraints that do not depend on the step (hard cap, hammer,
+/// normalize) on a stepped batched weight; `stepped` itself for none.
+Value constrainStepped(PatternRewriter &rw, Location loc, Value stepped,
+                       ConstraintKind kind, FloatAttr sigmaMax, NormKind norm,
+                       HardCapMethodAttr method, IntegerAttr iters) {
+  auto type = cast<RankedTensorType>(stepped.getType());
+  auto normAttr = NormKindAttr::get(rw.getContext(), norm);
+  switch (kind) {
+  case ConstraintKind::hard_cap:
+    if (!method)
+      method = HardCapMethodAttr::get(rw.getContext(), HardCapMethod::msign);
+    return SpectralHardCapOp::create(rw, loc, type, stepped, sigmaMax, method,
+                                     ScheduleAttr(), normAttr);
+  case ConstraintKind::hammer:
+    return SpectralHammerOp::create(rw, loc, type, stepped, sigmaMax, iters,
+                                    normAttr);
+  case ConstraintKind::normalize:
+    return SpectralNormalizeOp::create(rw, loc, type, stepped, sigmaMax, iters,
+                                       normAttr);
+  case ConstraintKind::none:
+  case ConstraintKind::soft_cap:
+    break;
+  }
+  return stepped;
+}
 
 /// Decomposes the Muon step into lipt.orthogonalize, elementwise updates and
 /// the constraint op, on the batched compute form; those are then lowered by
@@ -360,22 +395,10 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
           normAttr);
       break;
     }
-    case ConstraintKind::hard_cap: {
-      auto method = op.getHardCapMethodAttr();
-      if (!method)
-        method = HardCapMethodAttr::get(ctx, HardCapMethod::msign);
-      constrained =
-          SpectralHardCapOp::create(rw, loc, batchedType, stepped, sigmaMax,
-                                    method, ScheduleAttr(), normAttr);
-      break;
-    }
-    case ConstraintKind::hammer:
-      constrained = SpectralHammerOp::create(
-          rw, loc, batchedType, stepped, sigmaMax, op.getItersAttr(), normAttr);
-      break;
-    case ConstraintKind::normalize:
-      constrained = SpectralNormalizeOp::create(
-          rw, loc, batchedType, stepped, sigmaMax, op.getItersAttr(), normAttr);
+    default:
+      constrained = constrainStepped(
+          rw, loc, stepped, op.getConstraint(), sigmaMax, op.getNorm(),
+          op.getHardCapMethodAttr(), op.getItersAttr());
       break;
     }
     rw.replaceOp(
@@ -397,6 +420,116 @@ struct DecomposeMuonStep : OpRewritePattern<MuonStepOp> {
   }
 };
 
+/// AdamW on the batched compute form: the moments and the update in one
+/// elementwise pass each, then the constraint op.
+struct DecomposeAdamwStep : OpRewritePattern<AdamwStepOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AdamwStepOp op,
+                                PatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getWeight().getType());
+    Location loc = op.getLoc();
+    MatrixBuilder mb(rw, loc, type.getElementType());
+    Value w = mb.toBatched(op.getWeight()), g = mb.toBatched(op.getGrad());
+    Value m = mb.toBatched(op.getExpAvg());
+    Value v = mb.toBatched(op.getExpAvgSq());
+    double beta = toDouble(op.getBetaAttr()), beta2 = toDouble(op.getBeta2Attr());
+    Value lr = mb.scalarOf(op.getLr()), t = mb.scalarOf(op.getStep());
+    auto scalar = [&](auto opTag, Value a, Value b) {
+      return decltype(opTag)::create(rw, loc, a, b).getResult();
+    };
+    Value one = mb.constant(1.0);
+    // Bias corrections 1 - beta^t and 1 - beta2^t.
+    Value c1 = scalar(arith::SubFOp(), one,
+                      math::PowFOp::create(rw, loc, mb.constant(beta), t));
+    Value c2 = scalar(arith::SubFOp(), one,
+                      math::PowFOp::create(rw, loc, mb.constant(beta2), t));
+    Value keep = scalar(arith::SubFOp(), one,
+                        scalar(arith::MulFOp(), lr,
+                               mb.constant(toDouble(op.getWdAttr()))));
+    Value stepSize = scalar(arith::DivFOp(), lr, c1);
+    Value invC2 = scalar(arith::DivFOp(), one, c2);
+    Value eps = mb.constant(toDouble(op.getEpsAttr()));
+
+    Value newM = mb.axpby(beta, m, 1.0 - beta, g);
+    Value cb2 = mb.constant(beta2), cg2 = mb.constant(1.0 - beta2);
+    Value newV = mb.map({v, g}, shapeOf(v),
+                        [&](OpBuilder &nb, Location nl, ValueRange a) {
+                          Value gg = arith::MulFOp::create(nb, nl, a[1], a[1]);
+                          Value old = arith::MulFOp::create(nb, nl, cb2, a[0]);
+                          gg = arith::MulFOp::create(nb, nl, cg2, gg);
+                          return arith::AddFOp::create(nb, nl, old, gg)
+                              .getResult();
+                        });
+    Value stepped = mb.map(
+        {w, newM, newV}, shapeOf(w),
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value denom = arith::MulFOp::create(nb, nl, a[2], invC2);
+          denom = math::SqrtOp::create(nb, nl, denom);
+          denom = arith::AddFOp::create(nb, nl, denom, eps);
+          Value upd = arith::DivFOp::create(nb, nl, a[1], denom);
+          upd = arith::MulFOp::create(nb, nl, stepSize, upd);
+          Value kept = arith::MulFOp::create(nb, nl, keep, a[0]);
+          return arith::SubFOp::create(nb, nl, kept, upd).getResult();
+        });
+    Value constrained = constrainStepped(
+        rw, loc, stepped, op.getConstraint(), op.getSigmaMaxAttr(),
+        op.getNorm(), op.getHardCapMethodAttr(), op.getItersAttr());
+    rw.replaceOp(op, {mb.fromBatched(constrained, type),
+                      mb.fromBatched(newM, type), mb.fromBatched(newV, type)});
+    return success();
+  }
+};
+
+/// The embedding/unembedding update, per row of the last dim: the
+/// row-normalised momentum, the decayed step, then lipt.rms_project.
+struct DecomposeRowNormalizedStep : OpRewritePattern<RowNormalizedStepOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RowNormalizedStepOp op,
+                                PatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getWeight().getType());
+    Location loc = op.getLoc();
+    MatrixBuilder mb(rw, loc, type.getElementType());
+    Type ct = mb.computeType();
+    Value w = mb.convertElementType(op.getWeight(), ct);
+    Value g = mb.convertElementType(op.getGrad(), ct);
+    Value m = mb.convertElementType(op.getMomentum(), ct);
+    int64_t rank = type.getRank(), axis = rank - 1;
+    double beta = toDouble(op.getBetaAttr()), tn = toDouble(op.getTargetNormAttr());
+
+    Value newM = mb.axpby(beta, m, 1.0 - beta, g);
+    // u = m * min(1 / rms_row(m), max_inflation); a zero row stays zero.
+    auto [ss, dropAxis] = sumOfSquaresAlong(mb, newM, axis);
+    Value invLen = mb.constant(1.0 / double(type.getDimSize(axis)));
+    Value maxGain = mb.constant(toDouble(op.getMaxInflationAttr()));
+    Value one = mb.constant(1.0);
+    Value u = mb.map({newM, ss}, type.getShape(),
+                     [&](OpBuilder &nb, Location nl, ValueRange a) {
+                       Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
+                       Value gain = arith::DivFOp::create(
+                           nb, nl, one, math::SqrtOp::create(nb, nl, ms));
+                       gain = arith::MinimumFOp::create(nb, nl, gain, maxGain);
+                       return arith::MulFOp::create(nb, nl, a[0], gain)
+                           .getResult();
+                     },
+                     {mb.identity(rank), dropAxis});
+    // W <- (1 - wd lr tn) W - lr tn u.
+    Value lrTn = arith::MulFOp::create(rw, loc, mb.scalarOf(op.getLr()),
+                                       mb.constant(tn));
+    Value keep = arith::SubFOp::create(
+        rw, loc, one,
+        arith::MulFOp::create(rw, loc, lrTn,
+                              mb.constant(toDouble(op.getWdAttr()))));
+    Value stepped =
+        mb.axpby(keep, w, arith::NegFOp::create(rw, loc, lrTn), u);
+    Value projected = RmsProjectOp::create(
+        rw, loc, stepped.getType(), stepped, rw.getI64IntegerAttr(axis),
+        op.getMaxRmsAttr());
+    rw.replaceOp(op, {mb.convertElementType(projected, type.getElementType()),
+                      mb.convertElementType(newM, type.getElementType())});
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::lipt::populateLowerSpectralCapPatterns(RewritePatternSet &patterns) {
@@ -415,7 +548,8 @@ void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
 
 void mlir::lipt::populateDecomposeMuonStepPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<DecomposeMuonStep>(patterns.getContext());
+  patterns.add<DecomposeMuonStep, DecomposeAdamwStep,
+               DecomposeRowNormalizedStep>(patterns.getContext());
 }
 
 LogicalResult
