@@ -27,7 +27,7 @@
 #include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Optim/StepProgram.h"
 #include "lipt/Runtime/HostTuning.h"
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 #include "lipt/Torch/Reference.h"
 #include "lipt/Torch/TorchAdapter.h"
 

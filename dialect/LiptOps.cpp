@@ -342,9 +342,9 @@ LogicalResult MuonStepOp::verify() {
       failed(verifyPositive(*this, "target_norm", toDouble(getTargetNormAttr()),
                             "the module's share of the learning rate")))
     return failure();
-  if (getLrAttr() && failed(verifyNonNegative(*this, "lr",
-                                              toDouble(getLrAttr()),
-                                              "a learning rate")))
+  if (getLrAttr() &&
+      failed(verifyNonNegative(*this, "lr", toDouble(getLrAttr()),
+                               "a learning rate")))
     return failure();
   double beta = toDouble(getBetaAttr());
   if (failed(verifyFinite(*this, "beta", beta)))
@@ -417,8 +417,7 @@ ScheduleAttr MuonStepOp::getEffectiveSchedule() {
 //===----------------------------------------------------------------------===//
 
 /// beta-like attributes: the fraction of the old average kept, in [0, 1).
-static LogicalResult verifyAveraging(Operation *op, StringRef name,
-                                     double v) {
+static LogicalResult verifyAveraging(Operation *op, StringRef name, double v) {
   if (failed(verifyFinite(op, name, v)))
     return failure();
   if (v < 0.0 || v >= 1.0)

@@ -292,17 +292,20 @@ mlir::lipt::buildOptimizerKernels(const lipt_train::ModelSpec &spec,
   OpBuilder b = OpBuilder::atBlockEnd(kernels->getBody());
   std::vector<lipt_train::WeightGroup> groups =
       lipt_train::blockWeightGroups(spec);
-  for (size_t g = 0; g < groups.size(); ++g) {
-    ::lipt_runtime::MuonStepConfig config =
-        lipt_train::muonStepConfig(spec, groups[g], g);
-    bool built = true;
-    if (spec.optimizer == "muon")
-      built = succeeded(buildMuonStepFunction(b, loc, config));
-    else if (config.constraint != "none")
-      built = succeeded(
-          buildConstraintFunction(b, loc, "cap_" + std::to_string(g), config));
-    if (!built)
+  bool muon = spec.optimizer == "muon";
+  for (size_t g = 0; g < groups.size(); ++g)
+    if (failed(
+            muon
+                ? buildMuonStepFunction(
+                      b, loc, lipt_train::muonStepConfig(spec, groups[g], g))
+                : buildAdamwStepFunction(
+                      b, loc, lipt_train::adamwStepConfig(spec, groups[g], g))))
       return nullptr;
-  }
+  for (bool head : {false, true})
+    if (failed(muon ? buildRowStepFunction(
+                          b, loc, lipt_train::rowStepConfig(spec, head))
+                    : buildAdamwStepFunction(
+                          b, loc, lipt_train::adamwRowConfig(spec, head))))
+      return nullptr;
   return kernels;
 }

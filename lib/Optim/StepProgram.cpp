@@ -9,7 +9,9 @@
 
 using namespace mlir;
 using namespace mlir::lipt;
+using ::lipt_runtime::AdamwStepConfig;
 using ::lipt_runtime::MuonStepConfig;
+using ::lipt_runtime::RowStepConfig;
 
 namespace {
 
@@ -24,9 +26,10 @@ FailureOr<ScheduleAttr> scheduleOf(MLIRContext *ctx, Location loc,
   return emitError(loc) << "'" << text << "' is not a #lipt.schedule";
 }
 
-/// The constraint attributes shared by the step and the constraint alone.
-LogicalResult addConstraintAttrs(Builder &b, Location loc,
-                                 const MuonStepConfig &config,
+/// The constraint attributes the steps share (MuonStepConfig and
+/// AdamwStepConfig spell them alike).
+template <typename Config>
+LogicalResult addConstraintAttrs(Builder &b, Location loc, const Config &config,
                                  NamedAttrList &attrs) {
   std::optional<ConstraintKind> kind =
       symbolizeConstraintKind(config.constraint);
@@ -58,6 +61,27 @@ FailureOr<func::FuncOp> verified(func::FuncOp fn) {
   return failure();
 }
 
+/// func.func @name(weight, gradient, state..., scalars...) around one
+/// step op of type OpT: `tensors` weight-typed inputs (the weight, the
+/// gradient, the optimizer's state), `scalars` rank-0 f64 operands, and
+/// the weight and state as results.
+template <typename OpT>
+FailureOr<func::FuncOp> stepFunction(OpBuilder &b, Location loc, StringRef name,
+                                     ArrayRef<int64_t> shape, unsigned tensors,
+                                     unsigned scalars, NamedAttrList &attrs) {
+  auto weight = RankedTensorType::get(shape, b.getF32Type());
+  SmallVector<Type> inputs(tensors, weight);
+  inputs.append(scalars, RankedTensorType::get({}, b.getF64Type()));
+  SmallVector<Type> results(tensors - 1, weight); // all but the gradient
+  OpBuilder::InsertionGuard guard(b);
+  auto fn =
+      func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, results));
+  b.setInsertionPointToEnd(fn.addEntryBlock());
+  auto step = OpT::create(b, loc, results, fn.getArguments(), attrs.getAttrs());
+  func::ReturnOp::create(b, loc, step->getResults());
+  return verified(fn);
+}
+
 } // namespace
 
 FailureOr<func::FuncOp>
@@ -75,57 +99,37 @@ mlir::lipt::buildMuonStepFunction(OpBuilder &b, Location loc,
   attrs.set("schedule", *schedule);
   if (failed(addConstraintAttrs(b, loc, config, attrs)))
     return failure();
-
-  auto weight = RankedTensorType::get({config.count, config.rows, config.cols},
-                                      b.getF32Type());
-  auto scalar = RankedTensorType::get({}, b.getF64Type());
-  SmallVector<Type> inputs(3, weight);
-  inputs.append(config.constraint == "soft_cap" ? 2 : 1, scalar);
-  SmallVector<Type> results(2, weight);
-  OpBuilder::InsertionGuard guard(b);
-  auto fn = func::FuncOp::create(b, loc, config.name,
-                                 b.getFunctionType(inputs, results));
-  b.setInsertionPointToEnd(fn.addEntryBlock());
-  auto step =
-      MuonStepOp::create(b, loc, results, fn.getArguments(), attrs.getAttrs());
-  func::ReturnOp::create(b, loc, step->getResults());
-  return verified(fn);
+  return stepFunction<MuonStepOp>(
+      b, loc, config.name, {config.count, config.rows, config.cols}, 3,
+      config.constraint == "soft_cap" ? 2 : 1, attrs);
 }
 
 FailureOr<func::FuncOp>
-mlir::lipt::buildConstraintFunction(OpBuilder &b, Location loc, StringRef name,
-                                    const MuonStepConfig &config) {
-  auto weight = RankedTensorType::get({config.count, config.rows, config.cols},
-                                      b.getF32Type());
-  OpBuilder::InsertionGuard guard(b);
-  auto fn =
-      func::FuncOp::create(b, loc, name, b.getFunctionType(weight, weight));
-  b.setInsertionPointToEnd(fn.addEntryBlock());
-  Value w = fn.getArgument(0);
-  FloatAttr sigmaMax = b.getF64FloatAttr(config.sigmaMax);
-  auto norm = NormKindAttr::get(
-      b.getContext(), config.rmsNorm ? NormKind::rms : NormKind::spectral);
-  Value out;
-  if (config.constraint == "hard_cap")
-    out = SpectralHardCapOp::create(
-        b, loc, weight, w, sigmaMax,
-        HardCapMethodAttr::get(b.getContext(), config.polynomialHardCap
-                                                   ? HardCapMethod::polynomial
-                                                   : HardCapMethod::msign),
-        ScheduleAttr(), norm);
-  else if (config.constraint == "hammer")
-    out = SpectralHammerOp::create(b, loc, weight, w, sigmaMax,
-                                   b.getI64IntegerAttr(config.iters), norm);
-  else if (config.constraint == "normalize")
-    out = SpectralNormalizeOp::create(b, loc, weight, w, sigmaMax,
-                                      b.getI64IntegerAttr(config.iters), norm);
-  if (!out) {
-    fn.erase();
-    return emitError(loc) << "no constraint function for '" << config.constraint
-                          << "' (a soft cap is part of a Muon step)";
-  }
-  func::ReturnOp::create(b, loc, out);
-  return verified(fn);
+mlir::lipt::buildAdamwStepFunction(OpBuilder &b, Location loc,
+                                   const AdamwStepConfig &config) {
+  NamedAttrList attrs;
+  attrs.set("beta", b.getF64FloatAttr(config.beta));
+  attrs.set("beta2", b.getF64FloatAttr(config.beta2));
+  attrs.set("wd", b.getF64FloatAttr(config.wd));
+  attrs.set("eps", b.getF64FloatAttr(config.eps));
+  if (failed(addConstraintAttrs(b, loc, config, attrs)))
+    return failure();
+  return stepFunction<AdamwStepOp>(b, loc, config.name,
+                                   {config.count, config.rows, config.cols}, 4,
+                                   2, attrs);
+}
+
+FailureOr<func::FuncOp>
+mlir::lipt::buildRowStepFunction(OpBuilder &b, Location loc,
+                                 const RowStepConfig &config) {
+  NamedAttrList attrs;
+  attrs.set("beta", b.getF64FloatAttr(config.beta));
+  attrs.set("wd", b.getF64FloatAttr(config.wd));
+  attrs.set("target_norm", b.getF64FloatAttr(config.targetNorm));
+  attrs.set("max_inflation", b.getF64FloatAttr(config.maxInflation));
+  attrs.set("max_rms", b.getF64FloatAttr(config.maxRms));
+  return stepFunction<RowNormalizedStepOp>(
+      b, loc, config.name, {config.rows, config.cols}, 3, 1, attrs);
 }
 
 OwningOpRef<ModuleOp>

@@ -8,6 +8,7 @@
 #include "lipt/Torch/Reference.h"
 
 #include <cmath>
+#include <optional>
 
 namespace rt = lipt_runtime;
 
@@ -40,28 +41,35 @@ torch::Tensor hardCapPolynomial(const torch::Tensor &w, double bound) {
   return m * bound;
 }
 
-rt::Status constrain(const rt::MuonStepConfig &c, torch::Tensor &w,
-                     const std::vector<double> &scalars) {
-  double bound = c.spectralBound();
-  if (c.constraint == "none")
+/// The constraint `kind` with spectral bound `bound` on the stepped weight,
+/// in place; a soft cap's strength on W / bound is `alpha`.
+rt::Status constrain(const std::string &name, const std::string &kind,
+                     double bound, bool polynomialHardCap,
+                     std::optional<double> alpha, torch::Tensor &w) {
+  if (kind == "none")
     return rt::Status::success();
-  if (c.constraint == "soft_cap") {
-    if (scalars.size() < 2)
-      return rt::Status::error(c.name + ": a soft cap needs its strength");
-    double a = scalars[1] / (bound * bound); // on W, as on W / bound
-    w = polyStep(w, 1.0, -a, 0.0);           // p1(x) = x - a x^3
-    w = polyStep(w, 1.0, a, 0.0);            // p2(x) = x + a x^3
+  if (kind == "soft_cap") {
+    if (!alpha)
+      return rt::Status::error(name + ": a soft cap needs its strength");
+    double a = *alpha / (bound * bound); // on W, as on W / bound
+    w = polyStep(w, 1.0, -a, 0.0);       // p1(x) = x - a x^3
+    w = polyStep(w, 1.0, a, 0.0);        // p2(x) = x + a x^3
     return rt::Status::success();
   }
-  if (c.constraint == "hard_cap" && c.polynomialHardCap) {
+  if (kind == "hard_cap" && polynomialHardCap) {
     w = hardCapPolynomial(w, bound);
     return rt::Status::success();
   }
-  return rt::Status::error(c.name +
+  return rt::Status::error(name +
                            ": the reference backend implements the "
                            "constraints none, soft_cap and hard_cap "
                            "(polynomial), not " +
-                           c.constraint);
+                           kind);
+}
+
+/// Row RMS of [..., rows, d], kept as [..., rows, 1].
+torch::Tensor rowRms(const torch::Tensor &x) {
+  return x.pow(2).mean(-1, true).sqrt();
 }
 
 } // namespace
@@ -94,22 +102,53 @@ rt::Status referenceMuonStep(const rt::MuonStepConfig &c,
   double fan = std::sqrt(double(c.rows) / double(c.cols));
   torch::Tensor w = weight * (1 - c.wd * lr * c.targetNorm) -
                     update * (lr * fan * c.targetNorm);
-  rt::Status ok = constrain(c, w, scalars);
+  std::optional<double> alpha;
+  if (scalars.size() > 1)
+    alpha = scalars[1];
+  rt::Status ok = constrain(c.name, c.constraint, c.spectralBound(),
+                            c.polynomialHardCap, alpha, w);
   if (ok)
     weight.copy_(w);
   return ok;
 }
 
-rt::Status referenceConstraint(const rt::MuonStepConfig &c,
-                               const torch::Tensor &weight) {
+rt::Status referenceAdamwStep(const rt::AdamwStepConfig &c,
+                              const torch::Tensor &weight,
+                              const torch::Tensor &grad,
+                              const torch::Tensor &expAvg,
+                              const torch::Tensor &expAvgSq,
+                              const std::vector<double> &scalars) {
   torch::NoGradGuard noGrad;
-  if (c.constraint == "soft_cap")
-    return rt::Status::error(c.name + ": a soft cap is part of a Muon step");
-  torch::Tensor w = weight.clone();
-  rt::Status ok = constrain(c, w, {});
+  if (scalars.size() != 2)
+    return rt::Status::error(c.name + ": needs lr and the step count");
+  double lr = scalars[0], t = scalars[1];
+  expAvg.mul_(c.beta).add_(grad, 1 - c.beta);
+  expAvgSq.mul_(c.beta2).addcmul_(grad, grad, 1 - c.beta2);
+  double c1 = 1 - std::pow(c.beta, t), c2 = 1 - std::pow(c.beta2, t);
+  torch::Tensor w = weight * (1 - lr * c.wd) -
+                    expAvg / ((expAvgSq / c2).sqrt() + c.eps) * (lr / c1);
+  rt::Status ok = constrain(c.name, c.constraint, c.spectralBound(),
+                            c.polynomialHardCap, std::nullopt, w);
   if (ok)
     weight.copy_(w);
   return ok;
+}
+
+rt::Status referenceRowStep(const rt::RowStepConfig &c,
+                            const torch::Tensor &weight,
+                            const torch::Tensor &grad,
+                            const torch::Tensor &momentum,
+                            const std::vector<double> &scalars) {
+  torch::NoGradGuard noGrad;
+  if (scalars.size() != 1)
+    return rt::Status::error(c.name + ": needs lr");
+  double step = scalars[0] * c.targetNorm;
+  momentum.mul_(c.beta).add_(grad, 1 - c.beta);
+  torch::Tensor update =
+      momentum * (1.0 / rowRms(momentum)).clamp_max(c.maxInflation);
+  weight.mul_(1 - c.wd * step).add_(update, -step);
+  weight.div_((rowRms(weight) / c.maxRms).clamp_min(1.0));
+  return rt::Status::success();
 }
 
 } // namespace lipt_torch

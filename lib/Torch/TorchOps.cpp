@@ -15,7 +15,7 @@
 #include "lipt/Dialect/LiptOps.h"
 #include "lipt/Dialect/LiptPortable.h"
 #include "lipt/Runtime/HostTuning.h"
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 #include "lipt/Torch/OpSchemas.h"
 #include "lipt/Torch/TorchAdapter.h"
 

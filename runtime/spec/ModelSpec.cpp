@@ -87,6 +87,45 @@ rt::MuonStepConfig muonStepConfig(const ModelSpec &spec,
   return c;
 }
 
+rt::AdamwStepConfig adamwStepConfig(const ModelSpec &spec,
+                                    const WeightGroup &group, size_t index) {
+  rt::AdamwStepConfig c;
+  c.name = "adamw_step_" + std::to_string(index);
+  c.count = int64_t(group.members.size());
+  c.rows = group.rows;
+  c.cols = group.cols;
+  c.beta = spec.beta;
+  c.beta2 = spec.beta2;
+  c.wd = spec.wd;
+  c.constraint = group.constraintKind;
+  c.sigmaMax = group.sigmaMax;
+  return c;
+}
+
+rt::RowStepConfig rowStepConfig(const ModelSpec &spec, bool head) {
+  rt::RowStepConfig c;
+  c.name = head ? "head_step" : "embed_step";
+  c.rows = spec.vocab;
+  c.cols = spec.d;
+  c.beta = spec.beta;
+  c.wd = spec.wd;
+  c.targetNorm = spec.embedMass;
+  c.maxInflation = spec.maxInflation;
+  c.maxRms = 1.0;
+  return c;
+}
+
+rt::AdamwStepConfig adamwRowConfig(const ModelSpec &spec, bool head) {
+  rt::AdamwStepConfig c;
+  c.name = head ? "adamw_head" : "adamw_embed";
+  c.rows = spec.vocab;
+  c.cols = spec.d;
+  c.beta = spec.beta;
+  c.beta2 = spec.beta2;
+  c.wd = spec.wd;
+  return c;
+}
+
 bool TrainField::acceptsNumber(double v) const {
   return std::isfinite(v) && (loOpen ? v > lo : v >= lo) &&
          (hiOpen ? v < hi : v <= hi);

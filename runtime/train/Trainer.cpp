@@ -90,16 +90,14 @@ void invokeKernel(rt::Executable &kernels, const std::string &name,
 using StateLists =
     std::vector<std::pair<std::string, std::vector<torch::Tensor> *>>;
 
-/// What every optimizer steps: the model's leaves, with the constraint
-/// program and the backend (compiled or reference) that runs it.
+/// What every optimizer steps: the model's leaves (embed, the block-weight
+/// groups, head), with the optimizer program (lipt/Optim/StepProgram.h) and
+/// the backend that runs it: compiled, or the reference.
 class Optimizer {
 public:
   Optimizer(TorchModel &model, rt::Executable *kernels,
             OptimizerBackend backend)
-      : model(model), kernels(kernels), backend(backend) {
-    for (size_t g = 0; g < model.groups.size(); ++g)
-      configs.push_back(muonStepConfig(model.spec, model.groups[g], g));
-  }
+      : model(model), kernels(kernels), backend(backend) {}
   virtual ~Optimizer() = default;
   /// One step at learning rate lr (gradients are in the leaves' .grad).
   virtual void step(double lr) = 0;
@@ -111,10 +109,6 @@ public:
   }
 
 protected:
-  /// Group g's step description (the program's function and the
-  /// reference's algorithm).
-  const rt::MuonStepConfig &config(size_t g) const { return configs[g]; }
-
   std::vector<torch::Tensor> zerosPerLeaf() const {
     std::vector<torch::Tensor> out;
     for (const torch::Tensor &t : model.leaves())
@@ -122,92 +116,117 @@ protected:
     return out;
   }
 
+  /// Runs the program's function `name` on `state` (updated in place: the
+  /// weight first, then the optimizer's state tensors) with the gradient
+  /// and the step's scalars. Each tensor is viewed as `shape` (the
+  /// function's type).
+  void runCompiled(const std::string &name, std::vector<torch::Tensor> state,
+                   const torch::Tensor &grad,
+                   const std::vector<double> &scalars, c10::IntArrayRef shape) {
+    std::vector<torch::Tensor> in{state[0].view(shape), grad.view(shape)};
+    std::vector<torch::Tensor> out;
+    for (size_t k = 1; k < state.size(); ++k)
+      in.push_back(state[k].view(shape));
+    for (double v : scalars)
+      in.push_back(torch::scalar_tensor(v, torch::kDouble));
+    for (const torch::Tensor &t : state)
+      out.push_back(torch::empty(shape, t.options()));
+    invokeKernel(*kernels, name, in, out);
+    for (size_t k = 0; k < state.size(); ++k)
+      state[k].copy_(out[k].view_as(state[k]));
+  }
+
+  bool isRowLeaf(size_t leaf) const {
+    return leaf == 0 || leaf + 1 == model.leaves().size();
+  }
+
   TorchModel &model;
   rt::Executable *kernels;
   OptimizerBackend backend;
-  std::vector<rt::MuonStepConfig> configs; // per group
 };
 
-/// Muon for block weights (momentum, msign scaled by sqrt(fan_out/fan_in)
-/// and block_mass, decoupled decay), and for the embedding and head the
-/// momentum with each token row RMS-normalised (inflation capped), then a
-/// projection of rows to RMS <= 1 (paper-notes, "Muon step with a
-/// constraint").
+/// Muon (paper-notes, "Muon step with a constraint"): per block-weight
+/// group lipt.muon_step, for the embedding and the head
+/// lipt.row_normalized_step.
 class Muon : public Optimizer {
 public:
   Muon(TorchModel &m, rt::Executable *k, OptimizerBackend b)
-      : Optimizer(m, k, b), momentum(zerosPerLeaf()) {}
+      : Optimizer(m, k, b), momentum(zerosPerLeaf()) {
+    for (size_t g = 0; g < m.groups.size(); ++g)
+      groups.push_back(muonStepConfig(m.spec, m.groups[g], g));
+    rows = {rowStepConfig(m.spec, false), rowStepConfig(m.spec, true)};
+  }
 
   void step(double lr) override {
     torch::NoGradGuard noGrad;
-    const ModelSpec &s = model.spec;
     std::vector<torch::Tensor> leaves = model.leaves();
     for (size_t i = 0; i < leaves.size(); ++i) {
-      torch::Tensor w = leaves[i].detach();
-      torch::Tensor g = leaves[i].grad();
-      bool rowWise = i == 0 || i + 1 == leaves.size();
-      if (!rowWise) {
-        stepGroup(i - 1, w, g, momentum[i], lr);
-        continue;
-      }
-      momentum[i].mul_(s.beta).add_(g, 1 - s.beta);
-      torch::Tensor rms = momentum[i].pow(2).mean(1, true).sqrt();
-      torch::Tensor update =
-          momentum[i] * (1.0 / rms).clamp_max(s.maxInflation);
-      w.mul_(1 - s.wd * lr * s.embedMass).add_(update, -lr * s.embedMass);
-      w.div_(w.pow(2).mean(1, true).sqrt().clamp_min(1.0));
+      torch::Tensor w = leaves[i].detach(), g = leaves[i].grad();
+      if (isRowLeaf(i))
+        stepRows(rows[i == 0 ? 0 : 1], w, g, momentum[i], lr);
+      else
+        stepGroup(groups[i - 1], w, g, momentum[i], lr);
     }
   }
 
   StateLists state() override { return {{"momentum", &momentum}}; }
 
 private:
-  /// Group g's lipt.muon_step (momentum, orthogonalized update, decay, the
+  /// A group's lipt.muon_step (momentum, orthogonalized update, decay, the
   /// constraint coupled to this lr), on the parameters' own memory.
-  void stepGroup(size_t g, const torch::Tensor &w, const torch::Tensor &grad,
-                 const torch::Tensor &mom, double lr) {
-    const rt::MuonStepConfig &c = config(g);
+  void stepGroup(const rt::MuonStepConfig &c, const torch::Tensor &w,
+                 const torch::Tensor &grad, const torch::Tensor &mom,
+                 double lr) {
     std::vector<double> scalars;
     check(c.stepScalars(lr, scalars));
-    if (backend == OptimizerBackend::reference) {
+    if (backend == OptimizerBackend::reference)
       check(lipt_torch::referenceMuonStep(c, w, grad, mom, scalars));
-      return;
-    }
-    std::vector<torch::Tensor> in{w, grad, mom};
-    for (double v : scalars)
-      in.push_back(torch::scalar_tensor(v, torch::kDouble));
-    torch::Tensor newW = torch::empty_like(w), newM = torch::empty_like(mom);
-    invokeKernel(*kernels, c.name, in, {newW, newM});
-    w.copy_(newW);
-    mom.copy_(newM);
+    else
+      runCompiled(c.name, {w, mom}, grad, scalars, w.sizes());
   }
 
+  void stepRows(const rt::RowStepConfig &c, const torch::Tensor &w,
+                const torch::Tensor &grad, const torch::Tensor &mom,
+                double lr) {
+    if (backend == OptimizerBackend::reference)
+      check(lipt_torch::referenceRowStep(c, w, grad, mom, {lr}));
+    else
+      runCompiled(c.name, {w, mom}, grad, {lr}, w.sizes());
+  }
+
+  std::vector<rt::MuonStepConfig> groups;
+  std::vector<rt::RowStepConfig> rows; // embed, head
   std::vector<torch::Tensor> momentum; // one per leaf
 };
 
-/// AdamW (beta, beta2, decoupled wd), then any hard cap / normalize /
-/// hammer constraint (the model importer rejects soft caps with AdamW).
+/// AdamW (beta, beta2, decoupled wd) on every leaf: lipt.adamw_step, with
+/// the group's hard cap / normalize / hammer constraint (the model importer
+/// rejects soft caps with AdamW).
 class AdamW : public Optimizer {
 public:
   AdamW(TorchModel &m, rt::Executable *k, OptimizerBackend b)
-      : Optimizer(m, k, b), expAvg(zerosPerLeaf()), expAvgSq(zerosPerLeaf()) {}
+      : Optimizer(m, k, b), expAvg(zerosPerLeaf()), expAvgSq(zerosPerLeaf()) {
+    configs.push_back(adamwRowConfig(m.spec, false));
+    for (size_t g = 0; g < m.groups.size(); ++g)
+      configs.push_back(adamwStepConfig(m.spec, m.groups[g], g));
+    configs.push_back(adamwRowConfig(m.spec, true));
+  }
 
   void step(double lr) override {
     torch::NoGradGuard noGrad;
-    const ModelSpec &s = model.spec;
     ++count;
-    double c1 = 1 - std::pow(s.beta, double(count));
-    double c2 = 1 - std::pow(s.beta2, double(count));
+    std::vector<double> scalars{lr, double(count)};
     std::vector<torch::Tensor> leaves = model.leaves();
     for (size_t i = 0; i < leaves.size(); ++i) {
+      const rt::AdamwStepConfig &c = configs[i];
       torch::Tensor w = leaves[i].detach(), g = leaves[i].grad();
-      expAvg[i].mul_(s.beta).add_(g, 1 - s.beta);
-      expAvgSq[i].mul_(s.beta2).addcmul_(g, g, 1 - s.beta2);
-      w.mul_(1 - lr * s.wd);
-      w.addcdiv_(expAvg[i], (expAvgSq[i] / c2).sqrt_().add_(1e-8), -lr / c1);
+      if (backend == OptimizerBackend::reference)
+        check(lipt_torch::referenceAdamwStep(c, w, g, expAvg[i], expAvgSq[i],
+                                             scalars));
+      else
+        runCompiled(c.name, {w, expAvg[i], expAvgSq[i]}, g, scalars,
+                    {c.count, c.rows, c.cols});
     }
-    for (size_t g = 0; g < model.groups.size(); ++g)
-      constrainGroup(g, model.groupTensors[g].detach());
   }
 
   StateLists state() override {
@@ -218,21 +237,7 @@ public:
   }
 
 private:
-  /// Group g's constraint (@cap_<g>; hard_cap, normalize or hammer) after
-  /// the update, written back into the parameters.
-  void constrainGroup(size_t g, const torch::Tensor &w) {
-    const rt::MuonStepConfig &c = config(g);
-    if (c.constraint == "none")
-      return;
-    if (backend == OptimizerBackend::reference) {
-      check(lipt_torch::referenceConstraint(c, w));
-      return;
-    }
-    torch::Tensor out = torch::empty_like(w);
-    invokeKernel(*kernels, "cap_" + std::to_string(g), {w}, {out});
-    w.copy_(out);
-  }
-
+  std::vector<rt::AdamwStepConfig> configs; // per leaf
   std::vector<torch::Tensor> expAvg, expAvgSq;
   int64_t count = 0; // steps taken (bias correction)
 };

@@ -21,9 +21,17 @@
 // trains; no bound is certified for layer_norm, and the report says why.
 // RUN: %python %lipt_src_root/scripts/make-model.py --vocab 24 --d 16 --layers 2 --heads 2 --seq-len 16 --batch 8 --steps 20 --eval-interval 10 --eval-batches 2 --optimizer adamw --lr 0.01 --wd 0.01 --constraint none --layer-norm > %t/adamw.mlir
 // RUN: lipt-run %t/adamw.mlir --data %S/Inputs/tiny-corpus.txt --out %t/adamw --cpu-threads 2 2>&1 | FileCheck %s --check-prefix=ADAMW
+// Its optimizer program (lipt.adamw_step per group, with a hard cap here)
+// and the reference backend train to the same losses.
+// RUN: %python %lipt_src_root/scripts/make-model.py --vocab 24 --d 16 --layers 2 --heads 2 --seq-len 16 --batch 8 --steps 20 --eval-interval 10 --eval-batches 2 --optimizer adamw --lr 0.01 --wd 0.01 --constraint hard_cap --sigma-max 1.0 > %t/adamw-cap.mlir
+// RUN: lipt-run %t/adamw-cap.mlir --data %S/Inputs/tiny-corpus.txt --out %t/adamw-cap --cpu-threads 2 2>&1 | FileCheck %s --check-prefix=ADAMWCAP
+// RUN: lipt-run %t/adamw-cap.mlir --data %S/Inputs/tiny-corpus.txt --out %t/adamw-cap-ref --cpu-threads 2 --optimizer-backend=reference 2>&1 | FileCheck %s --check-prefix=ADAMWCAP
+// RUN: %python -c "import json,sys; a=json.load(open('%t/adamw-cap/report.json'))['history']; b=json.load(open('%t/adamw-cap-ref/report.json'))['history']; sys.exit(not (len(a) == 2 and all(abs(x['val_loss'] - y['val_loss']) <= 2e-3 for x, y in zip(a, b))))"
 
 // ADAMW: step 20/20 train_loss
 // ADAMW: certificate: none (the model contains layer_norm
+// ADAMWCAP: step 20/20 train_loss
+// ADAMWCAP: certificate: (c) empirical
 
 // TRAIN-NOT: error
 // TRAIN: 2 threads, OpenBLAS {{[A-Za-z]+}} kernels

@@ -24,9 +24,11 @@ bool hasModel(ModuleOp module);
 
 /// The optimizer program of `spec`'s weight groups (lipt/Optim/
 /// StepProgram.h), for compileForCpu or writeCpuArtifact: with Muon,
-/// @muon_step_<g> per group (lipt.muon_step, lr as an operand); with AdamW,
-/// @cap_<g> per constrained group (its constraint after the update). Null,
-/// with a diagnostic, if the ops reject the config.
+/// @muon_step_<g> per block-weight group (lipt.muon_step) and @embed_step,
+/// @head_step (lipt.row_normalized_step); with AdamW, @adamw_step_<g>,
+/// @adamw_embed and @adamw_head (lipt.adamw_step). Learning rates (and step
+/// counts) are operands. Null, with a diagnostic, if an op rejects the
+/// config.
 OwningOpRef<ModuleOp> buildOptimizerKernels(const lipt_train::ModelSpec &spec,
                                             MLIRContext *context);
 

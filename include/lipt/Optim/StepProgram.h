@@ -1,7 +1,8 @@
 //===- StepProgram.h - the optimizer step as one IR program -----*- C++ -*-===//
 //
 // The one definition of the optimizer program: per parameter group a
-// function around one lipt op, built with OpBuilder, whose per-step values
+// function around one lipt op (lipt.muon_step, lipt.adamw_step,
+// lipt.row_normalized_step), built with OpBuilder, whose per-step values
 // (the learning rate, a soft cap's strength) are operands, so a schedule
 // never recompiles. Training (the model's optimizer kernels, in-process or
 // in an artifact), torch.ops.lipt.muon_step_ and the step benchmark all run
@@ -13,7 +14,7 @@
 #ifndef LIPT_OPTIM_STEPPROGRAM_H
 #define LIPT_OPTIM_STEPPROGRAM_H
 
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -33,12 +34,19 @@ FailureOr<func::FuncOp>
 buildMuonStepFunction(OpBuilder &b, Location loc,
                       const ::lipt_runtime::MuonStepConfig &config);
 
-/// Appends func.func @<name>(%w) -> %w' applying `config`'s constraint (not
-/// a soft cap, whose strength belongs to a Muon step) with its sigma_max:
-/// AdamW's constraint after its update.
+/// Appends func.func @<config.name>(%w, %g, %m, %v : tensor<count x rows x
+/// cols x f32>, %lr, %t : tensor<f64>) -> (w', m', v'): one lipt.adamw_step
+/// (lr and the step count t as operands) with the group's constraint.
 FailureOr<func::FuncOp>
-buildConstraintFunction(OpBuilder &b, Location loc, StringRef name,
-                        const ::lipt_runtime::MuonStepConfig &config);
+buildAdamwStepFunction(OpBuilder &b, Location loc,
+                       const ::lipt_runtime::AdamwStepConfig &config);
+
+/// Appends func.func @<config.name>(%w, %g, %m : tensor<rows x cols x f32>,
+/// %lr : tensor<f64>) -> (w', m'): one lipt.row_normalized_step, the
+/// embedding's or the unembedding's update.
+FailureOr<func::FuncOp>
+buildRowStepFunction(OpBuilder &b, Location loc,
+                     const ::lipt_runtime::RowStepConfig &config);
 
 /// A module with one Muon step function per config.
 OwningOpRef<ModuleOp>

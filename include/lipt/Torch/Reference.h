@@ -12,7 +12,7 @@
 #ifndef LIPT_TORCH_REFERENCE_H
 #define LIPT_TORCH_REFERENCE_H
 
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 
 #include <torch/torch.h>
 
@@ -36,10 +36,22 @@ lipt_runtime::Status referenceMuonStep(const lipt_runtime::MuonStepConfig &c,
                                        const torch::Tensor &momentum,
                                        const std::vector<double> &scalars);
 
-/// `c`'s constraint alone (hard_cap: the polynomial), in place: AdamW's
-/// constraint after its update.
-lipt_runtime::Status referenceConstraint(const lipt_runtime::MuonStepConfig &c,
-                                         const torch::Tensor &weight);
+/// lipt.adamw_step at scalars {lr, t} (t the step count from 1), updating
+/// `weight`, `expAvg` and `expAvgSq` in place; constraints as above.
+lipt_runtime::Status referenceAdamwStep(const lipt_runtime::AdamwStepConfig &c,
+                                        const torch::Tensor &weight,
+                                        const torch::Tensor &grad,
+                                        const torch::Tensor &expAvg,
+                                        const torch::Tensor &expAvgSq,
+                                        const std::vector<double> &scalars);
+
+/// lipt.row_normalized_step on [rows, d] at scalars {lr}, updating `weight`
+/// and `momentum` in place.
+lipt_runtime::Status referenceRowStep(const lipt_runtime::RowStepConfig &c,
+                                      const torch::Tensor &weight,
+                                      const torch::Tensor &grad,
+                                      const torch::Tensor &momentum,
+                                      const std::vector<double> &scalars);
 
 } // namespace lipt_torch
 

@@ -12,7 +12,7 @@
 #ifndef LIPT_TRAIN_MODELSPEC_H
 #define LIPT_TRAIN_MODELSPEC_H
 
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 #include "lipt/Runtime/Runtime.h"
 #include "lipt/Runtime/SpectralMath.h"
 
@@ -129,6 +129,18 @@ std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec);
 /// and the reference runs.
 lipt_runtime::MuonStepConfig
 muonStepConfig(const ModelSpec &spec, const WeightGroup &group, size_t index);
+
+/// Group `index`'s AdamW step ("adamw_step_<index>"): beta, beta2, wd, the
+/// group's constraint in RMS->RMS units.
+lipt_runtime::AdamwStepConfig
+adamwStepConfig(const ModelSpec &spec, const WeightGroup &group, size_t index);
+
+/// The embedding's (head = false) or the head's update, [vocab, d]: with
+/// Muon the row-normalised step ("embed_step", "head_step": beta, wd,
+/// embed_mass, max_inflation, rows to RMS <= 1); with AdamW the AdamW step
+/// without a constraint ("adamw_embed", "adamw_head").
+lipt_runtime::RowStepConfig rowStepConfig(const ModelSpec &spec, bool head);
+lipt_runtime::AdamwStepConfig adamwRowConfig(const ModelSpec &spec, bool head);
 
 /// The spec as JSON (checkpoint metadata, report.json), and back. Parse
 /// errors name the field.

@@ -432,7 +432,8 @@ struct DecomposeAdamwStep : OpRewritePattern<AdamwStepOp> {
     Value w = mb.toBatched(op.getWeight()), g = mb.toBatched(op.getGrad());
     Value m = mb.toBatched(op.getExpAvg());
     Value v = mb.toBatched(op.getExpAvgSq());
-    double beta = toDouble(op.getBetaAttr()), beta2 = toDouble(op.getBeta2Attr());
+    double beta = toDouble(op.getBetaAttr()),
+           beta2 = toDouble(op.getBeta2Attr());
     Value lr = mb.scalarOf(op.getLr()), t = mb.scalarOf(op.getStep());
     auto scalar = [&](auto opTag, Value a, Value b) {
       return decltype(opTag)::create(rw, loc, a, b).getResult();
@@ -443,34 +444,33 @@ struct DecomposeAdamwStep : OpRewritePattern<AdamwStepOp> {
                       math::PowFOp::create(rw, loc, mb.constant(beta), t));
     Value c2 = scalar(arith::SubFOp(), one,
                       math::PowFOp::create(rw, loc, mb.constant(beta2), t));
-    Value keep = scalar(arith::SubFOp(), one,
-                        scalar(arith::MulFOp(), lr,
-                               mb.constant(toDouble(op.getWdAttr()))));
+    Value keep = scalar(
+        arith::SubFOp(), one,
+        scalar(arith::MulFOp(), lr, mb.constant(toDouble(op.getWdAttr()))));
     Value stepSize = scalar(arith::DivFOp(), lr, c1);
     Value invC2 = scalar(arith::DivFOp(), one, c2);
     Value eps = mb.constant(toDouble(op.getEpsAttr()));
 
     Value newM = mb.axpby(beta, m, 1.0 - beta, g);
     Value cb2 = mb.constant(beta2), cg2 = mb.constant(1.0 - beta2);
-    Value newV = mb.map({v, g}, shapeOf(v),
-                        [&](OpBuilder &nb, Location nl, ValueRange a) {
-                          Value gg = arith::MulFOp::create(nb, nl, a[1], a[1]);
-                          Value old = arith::MulFOp::create(nb, nl, cb2, a[0]);
-                          gg = arith::MulFOp::create(nb, nl, cg2, gg);
-                          return arith::AddFOp::create(nb, nl, old, gg)
-                              .getResult();
-                        });
-    Value stepped = mb.map(
-        {w, newM, newV}, shapeOf(w),
-        [&](OpBuilder &nb, Location nl, ValueRange a) {
-          Value denom = arith::MulFOp::create(nb, nl, a[2], invC2);
-          denom = math::SqrtOp::create(nb, nl, denom);
-          denom = arith::AddFOp::create(nb, nl, denom, eps);
-          Value upd = arith::DivFOp::create(nb, nl, a[1], denom);
-          upd = arith::MulFOp::create(nb, nl, stepSize, upd);
-          Value kept = arith::MulFOp::create(nb, nl, keep, a[0]);
-          return arith::SubFOp::create(nb, nl, kept, upd).getResult();
+    Value newV = mb.map(
+        {v, g}, shapeOf(v), [&](OpBuilder &nb, Location nl, ValueRange a) {
+          Value gg = arith::MulFOp::create(nb, nl, a[1], a[1]);
+          Value old = arith::MulFOp::create(nb, nl, cb2, a[0]);
+          gg = arith::MulFOp::create(nb, nl, cg2, gg);
+          return arith::AddFOp::create(nb, nl, old, gg).getResult();
         });
+    Value stepped =
+        mb.map({w, newM, newV}, shapeOf(w),
+               [&](OpBuilder &nb, Location nl, ValueRange a) {
+                 Value denom = arith::MulFOp::create(nb, nl, a[2], invC2);
+                 denom = math::SqrtOp::create(nb, nl, denom);
+                 denom = arith::AddFOp::create(nb, nl, denom, eps);
+                 Value upd = arith::DivFOp::create(nb, nl, a[1], denom);
+                 upd = arith::MulFOp::create(nb, nl, stepSize, upd);
+                 Value kept = arith::MulFOp::create(nb, nl, keep, a[0]);
+                 return arith::SubFOp::create(nb, nl, kept, upd).getResult();
+               });
     Value constrained = constrainStepped(
         rw, loc, stepped, op.getConstraint(), op.getSigmaMaxAttr(),
         op.getNorm(), op.getHardCapMethodAttr(), op.getItersAttr());
@@ -494,7 +494,8 @@ struct DecomposeRowNormalizedStep : OpRewritePattern<RowNormalizedStepOp> {
     Value g = mb.convertElementType(op.getGrad(), ct);
     Value m = mb.convertElementType(op.getMomentum(), ct);
     int64_t rank = type.getRank(), axis = rank - 1;
-    double beta = toDouble(op.getBetaAttr()), tn = toDouble(op.getTargetNormAttr());
+    double beta = toDouble(op.getBetaAttr()),
+           tn = toDouble(op.getTargetNormAttr());
 
     Value newM = mb.axpby(beta, m, 1.0 - beta, g);
     // u = m * min(1 / rms_row(m), max_inflation); a zero row stays zero.
@@ -502,16 +503,16 @@ struct DecomposeRowNormalizedStep : OpRewritePattern<RowNormalizedStepOp> {
     Value invLen = mb.constant(1.0 / double(type.getDimSize(axis)));
     Value maxGain = mb.constant(toDouble(op.getMaxInflationAttr()));
     Value one = mb.constant(1.0);
-    Value u = mb.map({newM, ss}, type.getShape(),
-                     [&](OpBuilder &nb, Location nl, ValueRange a) {
-                       Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
-                       Value gain = arith::DivFOp::create(
-                           nb, nl, one, math::SqrtOp::create(nb, nl, ms));
-                       gain = arith::MinimumFOp::create(nb, nl, gain, maxGain);
-                       return arith::MulFOp::create(nb, nl, a[0], gain)
-                           .getResult();
-                     },
-                     {mb.identity(rank), dropAxis});
+    Value u =
+        mb.map({newM, ss}, type.getShape(),
+               [&](OpBuilder &nb, Location nl, ValueRange a) {
+                 Value ms = arith::MulFOp::create(nb, nl, a[1], invLen);
+                 Value gain = arith::DivFOp::create(
+                     nb, nl, one, math::SqrtOp::create(nb, nl, ms));
+                 gain = arith::MinimumFOp::create(nb, nl, gain, maxGain);
+                 return arith::MulFOp::create(nb, nl, a[0], gain).getResult();
+               },
+               {mb.identity(rank), dropAxis});
     // W <- (1 - wd lr tn) W - lr tn u.
     Value lrTn = arith::MulFOp::create(rw, loc, mb.scalarOf(op.getLr()),
                                        mb.constant(tn));
@@ -519,11 +520,10 @@ struct DecomposeRowNormalizedStep : OpRewritePattern<RowNormalizedStepOp> {
         rw, loc, one,
         arith::MulFOp::create(rw, loc, lrTn,
                               mb.constant(toDouble(op.getWdAttr()))));
-    Value stepped =
-        mb.axpby(keep, w, arith::NegFOp::create(rw, loc, lrTn), u);
-    Value projected = RmsProjectOp::create(
-        rw, loc, stepped.getType(), stepped, rw.getI64IntegerAttr(axis),
-        op.getMaxRmsAttr());
+    Value stepped = mb.axpby(keep, w, arith::NegFOp::create(rw, loc, lrTn), u);
+    Value projected =
+        RmsProjectOp::create(rw, loc, stepped.getType(), stepped,
+                             rw.getI64IntegerAttr(axis), op.getMaxRmsAttr());
     rw.replaceOp(op, {mb.convertElementType(projected, type.getElementType()),
                       mb.convertElementType(newM, type.getElementType())});
     return success();
@@ -548,8 +548,9 @@ void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
 
 void mlir::lipt::populateDecomposeMuonStepPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<DecomposeMuonStep, DecomposeAdamwStep,
-               DecomposeRowNormalizedStep>(patterns.getContext());
+  patterns
+      .add<DecomposeMuonStep, DecomposeAdamwStep, DecomposeRowNormalizedStep>(
+          patterns.getContext());
 }
 
 LogicalResult

@@ -1,14 +1,25 @@
-//===- MuonStep.cpp - the host side of a group's Muon step ----------------===//
+//===- OptimizerStep.cpp - the host side of the optimizer program's steps -===//
 
-#include "lipt/Runtime/MuonStep.h"
+#include "lipt/Runtime/OptimizerStep.h"
 
 #include <cmath>
 #include <sstream>
 
 namespace lipt_runtime {
 
-double MuonStepConfig::spectralBound() const {
+/// sigma_max as a spectral norm: RMS->RMS bounds scale by
+/// sqrt(fan_out / fan_in).
+static double spectralBoundOf(double sigmaMax, bool rmsNorm, int64_t rows,
+                              int64_t cols) {
   return rmsNorm ? sigmaMax * std::sqrt(double(rows) / double(cols)) : sigmaMax;
+}
+
+double MuonStepConfig::spectralBound() const {
+  return spectralBoundOf(sigmaMax, rmsNorm, rows, cols);
+}
+
+double AdamwStepConfig::spectralBound() const {
+  return spectralBoundOf(sigmaMax, rmsNorm, rows, cols);
 }
 
 Status muonStepScalars(const MuonStepShape &shape, bool softCap,

@@ -1,7 +1,9 @@
-//===- MuonStep.h - one parameter group's Muon step, as plain data -*- C++ -*-//
+//===- OptimizerStep.h - a parameter group's step, as plain data -*- C++
+//-*-===//
 //
-// The fixed parameters of a lipt.muon_step over a [count, rows, cols] group
-// of weights, and what the host passes it per step. The IR builder
+// The fixed parameters of the optimizer program's ops (lipt.muon_step,
+// lipt.adamw_step, lipt.row_normalized_step) over a [count, rows, cols]
+// group of weights, and what the host passes them per step. The IR builder
 // (lipt/Optim/StepProgram.h) turns it into the step's function, the
 // LibTorch reference (lipt/Torch/Reference.h) runs the same algorithm
 // eagerly, and the trainer, the PyTorch ops and the benchmark call either.
@@ -9,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LIPT_RUNTIME_MUONSTEP_H
-#define LIPT_RUNTIME_MUONSTEP_H
+#ifndef LIPT_RUNTIME_OPTIMIZERSTEP_H
+#define LIPT_RUNTIME_OPTIMIZERSTEP_H
 
 #include "lipt/Runtime/Runtime.h"
 #include "lipt/Runtime/SpectralMath.h"
@@ -55,6 +57,28 @@ struct MuonStepConfig {
   Status stepScalars(double lr, std::vector<double> &out) const;
 };
 
+/// One lipt.adamw_step over a [count, rows, cols] group; its run-time
+/// operands are {lr, t} with t the step count from 1 (bias corrections).
+struct AdamwStepConfig {
+  std::string name;
+  int64_t count = 1, rows = 0, cols = 0;
+  double beta = 0.9, beta2 = 0.999, wd = 0, eps = 1e-8;
+  /// none | hard_cap | hammer | normalize, as in MuonStepConfig.
+  std::string constraint = "none";
+  double sigmaMax = 0;
+  bool rmsNorm = true, polynomialHardCap = true;
+  int64_t iters = 16;
+  double spectralBound() const;
+};
+
+/// One lipt.row_normalized_step (the embedding or the unembedding, one
+/// token per row of [rows, cols]); its run-time operand is {lr}.
+struct RowStepConfig {
+  std::string name;
+  int64_t rows = 0, cols = 0;
+  double beta = 0.9, wd = 0, targetNorm = 1, maxInflation = 16, maxRms = 1;
+};
+
 /// The run-time operands of a lipt.muon_step whose fixed parameters are
 /// `shape` (MuonStepOp::getStepShape), at learning rate lr: {lr}, plus the
 /// soft cap's strength when softCap. Errors say why the step cannot run.
@@ -63,4 +87,4 @@ Status muonStepScalars(const MuonStepShape &shape, bool softCap,
 
 } // namespace lipt_runtime
 
-#endif // LIPT_RUNTIME_MUONSTEP_H
+#endif // LIPT_RUNTIME_OPTIMIZERSTEP_H
