@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -51,6 +52,17 @@ void check(const rt::Status &s) {
 rt::JsonValue parseJsonOr(const std::string &text, rt::JsonValue fallback) {
   rt::JsonValue v;
   return rt::parseJson(text, v) ? v : fallback;
+}
+
+/// printf-style formatting into a string (the run's log lines).
+std::string format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  char buf[1024];
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  return buf;
 }
 
 void setThreads(int threads) {
@@ -343,7 +355,7 @@ public:
   Run(const ModelSpec &spec, rt::Executable *kernels, const TrainOptions &o)
       : spec(spec), opts(o), model(spec), kernels(kernels) {}
 
-  int execute();
+  TrainOutcome execute();
 
 private:
   void loadData();
@@ -373,10 +385,11 @@ private:
   double intervalLossSum = 0;
   int64_t intervalLossCount = 0;
   void progress(int64_t step, double loss, double tps, bool done);
+  void log(const std::string &line) const;
   int64_t begin();
   double trainStep(int64_t step, bool fromScratch);
   bool evaluateAndCheckpoint(int64_t done);
-  int finish(int64_t step);
+  TrainOutcome finish(int64_t step);
   double tokensPerSecond() const {
     return trainSeconds > 0 ? double(trainTokens) / trainSeconds : 0.0;
   }
@@ -395,7 +408,6 @@ private:
   std::unique_ptr<Optimizer> optimizer;
   rt::CharCorpus corpus;
   std::vector<HistoryEntry> history;
-  bool tty = isatty(2);
   std::chrono::steady_clock::time_point start =
       std::chrono::steady_clock::now();
   double trainSeconds = 0;
@@ -614,20 +626,16 @@ int64_t Run::resumeFrom() {
 }
 
 void Run::progress(int64_t step, double loss, double tps, bool done) {
-  if (!tty)
+  if (!opts.progress)
     return;
-  const int width = 30;
-  int filled = int(width * double(step) / double(spec.steps));
-  std::string bar(filled, '#');
-  bar.resize(width, ' ');
-  double elapsed = trainSeconds;
-  double eta = step ? elapsed / double(step) * double(spec.steps - step) : 0;
-  std::fprintf(stderr, "\r[%s] %lld/%lld loss %.4f %.0f tok/s ETA %.0fs  ",
-               bar.c_str(), (long long)step, (long long)spec.steps, loss, tps,
-               eta);
-  if (done)
-    std::fputc('\n', stderr);
-  std::fflush(stderr);
+  double eta =
+      step ? trainSeconds / double(step) * double(spec.steps - step) : 0;
+  opts.progress(step, spec.steps, loss, tps, eta, done);
+}
+
+void Run::log(const std::string &line) const {
+  if (opts.log)
+    opts.log(line);
 }
 
 void Run::writeReport(int64_t step, bool wasInterrupted,
@@ -692,20 +700,19 @@ int64_t Run::begin() {
                                      "another --out");
     model.initialize(uint64_t(spec.seed));
   }
-  std::fprintf(
-      stderr,
-      "lipt-run: training %s: d %lld, %lld layers, %lld heads, vocab "
-      "%lld; %s, lr %g (%s), batch %lld x seq %lld, steps %lld%s; "
-      "data %s; %d threads, OpenBLAS %s kernels; optimizer kernels "
-      "compiled %d time(s) in this process; out %s\n",
+  log(format(
+      "training %s: d %lld, %lld layers, %lld heads, vocab %lld; %s, "
+      "lr %g (%s), batch %lld x seq %lld, steps %lld%s; data %s; %d "
+      "threads, OpenBLAS %s kernels; optimizer kernels compiled %d "
+      "time(s) in this process; out %s",
       opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
       (long long)spec.heads, (long long)spec.vocab, spec.optimizer.c_str(),
       spec.lr, spec.lrSchedule.c_str(), (long long)spec.batch,
       (long long)spec.seqLen, (long long)spec.steps,
       first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
       opts.dataPath.c_str(), torch::get_num_threads(),
-      rt::blasCoreName().c_str(), opts.kernelCompilations, opts.outDir.c_str());
-
+      rt::blasCoreName().c_str(), opts.kernelCompilations,
+      opts.outDir.c_str()));
   return first;
 }
 
@@ -770,18 +777,15 @@ bool Run::evaluateAndCheckpoint(int64_t done) {
     intervalLossSum = 0;
     intervalLossCount = 0;
   }
-  if (tty)
-    std::fputc('\n', stderr);
-  std::fprintf(stderr,
-               "step %lld/%lld train_loss %.4f val_loss %.4f val_acc "
-               "%.3f tok/s %.0f elapsed %.1fs\n",
-               (long long)done, (long long)spec.steps, history.back().trainLoss,
-               valLoss, valAcc, tokensPerSecond(), elapsed);
+  log(format("step %lld/%lld train_loss %.4f val_loss %.4f val_acc %.3f "
+             "tok/s %.0f elapsed %.1fs",
+             (long long)done, (long long)spec.steps, history.back().trainLoss,
+             valLoss, valAcc, tokensPerSecond(), elapsed));
   saveCheckpoint(done);
   return true;
 }
 
-int Run::execute() {
+TrainOutcome Run::execute() {
   OutputLock lock(opts.outDir);
   int64_t first = begin();
   catchInterrupts();
@@ -801,25 +805,23 @@ int Run::execute() {
 }
 
 /// After the loop: checkpoint an interrupted run, report a stopped one, or
-/// certify a finished one. The exit code.
-int Run::finish(int64_t step) {
+/// certify a finished one.
+TrainOutcome Run::finish(int64_t step) {
   if (interrupted) {
     progress(step, lastLoss, tokensPerSecond(), true);
     saveCheckpoint(step);
     writeReport(step, true, nullptr, tokensPerSecond());
-    std::fprintf(stderr,
-                 "lipt-run: interrupted at step %lld; checkpoint saved in %s "
-                 "(continue with --resume)\n",
-                 (long long)step, opts.outDir.c_str());
-    return 130;
+    log(format("interrupted at step %lld; checkpoint saved in %s (continue "
+               "with --resume)",
+               (long long)step, opts.outDir.c_str()));
+    return TrainOutcome::interrupted;
   }
   if (step < spec.steps) {
     writeReport(step, false, nullptr, tokensPerSecond());
-    std::fprintf(stderr,
-                 "lipt-run: stopped after step %lld of %lld as asked; "
-                 "checkpoint in %s (continue with --resume)\n",
-                 (long long)step, (long long)spec.steps, opts.outDir.c_str());
-    return 0;
+    log(format("stopped after step %lld of %lld as asked; checkpoint in %s "
+               "(continue with --resume)",
+               (long long)step, (long long)spec.steps, opts.outDir.c_str()));
+    return TrainOutcome::stopped;
   }
   Certificate cert;
   try {
@@ -827,48 +829,46 @@ int Run::finish(int64_t step) {
   } catch (const CertificationInterrupted &) {
     // The last step's checkpoint is written; only the certificate is missing.
     writeReport(step, true, nullptr, tokensPerSecond());
-    std::fprintf(stderr,
-                 "lipt-run: interrupted during certification; the step-%lld "
-                 "checkpoint in %s is complete (certify it with --certify)\n",
-                 (long long)step, opts.outDir.c_str());
-    return 130;
+    log(format("interrupted during certification; the step-%lld checkpoint "
+               "in %s is complete (certify it with --certify)",
+               (long long)step, opts.outDir.c_str()));
+    return TrainOutcome::interrupted;
   }
   writeReport(step, false, &cert, tokensPerSecond());
   if (!cert.applicable) {
-    std::fprintf(stderr, "certificate: none (%s); empirical (c) %.4g\n",
-                 cert.reason.c_str(), cert.empiricalC);
+    log(format("certificate: none (%s); empirical (c) %.4g",
+               cert.reason.c_str(), cert.empiricalC));
   } else {
     std::string b = cert.capsB ? std::to_string(*cert.capsB) : "unbounded";
-    std::fprintf(stderr,
-                 "certificate: (c) empirical %.4g <= (a) sound %.4g "
-                 "[reference variant %.4g] <= (b) caps %s\n",
-                 cert.empiricalC, cert.soundA, cert.referenceA, b.c_str());
+    log(format("certificate: (c) empirical %.4g <= (a) sound %.4g [reference "
+               "variant %.4g] <= (b) caps %s",
+               cert.empiricalC, cert.soundA, cert.referenceA, b.c_str()));
   }
-  std::fprintf(stderr, "report: %s\n", path("report.json").c_str());
-  if (!cert.failure.empty()) {
-    std::fprintf(stderr, "lipt-run: error: certificate FAILED: %s\n",
-                 cert.failure.c_str());
-    return 1;
-  }
-  return 0;
+  log("report: " + path("report.json"));
+  if (!cert.failure.empty())
+    throw TrainError("certificate FAILED: " + cert.failure);
+  return TrainOutcome::finished;
 }
 
 } // namespace
 
-int train(const ModelSpec &spec, rt::Executable *kernels,
-          const TrainOptions &options) {
+TrainResult train(const ModelSpec &spec, rt::Executable *kernels,
+                  const TrainOptions &options) {
+  TrainResult result;
   try {
     if (options.backend == OptimizerBackend::compiled && !kernels)
-      throw TrainError("the compiled backend needs the optimizer kernels");
-    return Run(spec, kernels, options).execute();
+      throw TrainError("the compiled backend needs the optimizer program");
+    result.outcome = Run(spec, kernels, options).execute();
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "\nlipt-run: error: %s\n", e.what());
-    return 1;
+    result.status = rt::Status::error(e.what());
   }
+  return result;
 }
 
-int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
-                      int threads) {
+rt::Status certifyCheckpoint(const std::string &checkpoint,
+                             const std::string &outFile, int threads,
+                             std::string &json, bool &wasInterrupted) {
+  wasInterrupted = false;
   try {
     setThreads(threads);
     rt::Safetensors file;
@@ -889,28 +889,23 @@ int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
     try {
       cert = certifyTrained(model);
     } catch (const CertificationInterrupted &) {
-      std::fprintf(stderr, "lipt-run: interrupted; no certificate written\n");
-      return 130;
+      wasInterrupted = true;
+      return rt::Status::success();
     }
     rt::JsonValue out = cert.toJson();
     out.set("checkpoint", checkpoint);
-    std::string text = rt::writeJson(out, 2) + "\n";
-    std::fputs(text.c_str(), stdout);
+    json = rt::writeJson(out, 2) + "\n";
     if (!outFile.empty()) {
       std::ofstream f(outFile);
-      f << text;
+      f << json;
       if (!f)
         throw TrainError(outFile + ": cannot write the certificate");
     }
-    if (!cert.failure.empty()) {
-      std::fprintf(stderr, "lipt-run: error: certificate FAILED: %s\n",
-                   cert.failure.c_str());
-      return 1;
-    }
-    return 0;
+    if (!cert.failure.empty())
+      throw TrainError("certificate FAILED: " + cert.failure);
+    return rt::Status::success();
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "lipt-run: error: %s\n", e.what());
-    return 1;
+    return rt::Status::error(e.what());
   }
 }
 

@@ -5,7 +5,9 @@
 #include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/CharCorpus.h"
 
+#include <cstdio>
 #include <filesystem>
+#include <unistd.h>
 
 namespace rt = lipt_runtime;
 
@@ -44,6 +46,75 @@ int runArtifactFile(const Options &options) {
   return trainSpec(options, std::move(spec), std::move(kernels), 0);
 }
 
+/// The run's reports on stderr: a progress bar on a terminal (rewritten in
+/// place), a line per event, and a newline that ends a bar before a line.
+class TerminalReporter {
+public:
+  void attach(lipt_train::TrainOptions &train) {
+    train.log = [this](const std::string &line) {
+      endBar();
+      std::fprintf(stderr, "%s%s\n",
+                   isStatus(line) ? "" : "lipt-run: ", line.c_str());
+    };
+    if (!isatty(2))
+      return;
+    train.progress = [this](int64_t step, int64_t steps, double loss,
+                            double tps, double eta, bool done) {
+      const int width = 30;
+      std::string bar(size_t(width * double(step) / double(steps)), '#');
+      bar.resize(width, ' ');
+      std::fprintf(stderr, "\r[%s] %lld/%lld loss %.4f %.0f tok/s ETA %.0fs  ",
+                   bar.c_str(), (long long)step, (long long)steps, loss, tps,
+                   eta);
+      barShown = !done;
+      if (done)
+        std::fputc('\n', stderr);
+      std::fflush(stderr);
+    };
+  }
+  void endBar() {
+    if (barShown)
+      std::fputc('\n', stderr);
+    barShown = false;
+  }
+
+private:
+  /// Per-step and result lines read as data (scripts grep them), so they
+  /// carry no tool prefix.
+  static bool isStatus(const std::string &line) {
+    for (const char *prefix : {"step ", "certificate: ", "report: "})
+      if (line.rfind(prefix, 0) == 0)
+        return true;
+    return false;
+  }
+  bool barShown = false;
+};
+
+/// The exit code of a run: 1 on an error, 130 when a signal stopped it.
+int exitCode(const lipt_train::TrainResult &result,
+             TerminalReporter &reporter) {
+  reporter.endBar();
+  if (!result.status)
+    return fail(result.status.message);
+  return result.outcome == lipt_train::TrainOutcome::interrupted ? 130 : 0;
+}
+
+/// --certify: the certificate as JSON on stdout.
+int certify(const Options &options) {
+  std::string json;
+  bool interrupted = false;
+  rt::Status s = lipt_train::certifyCheckpoint(
+      options.certify, options.certifyOut, options.threads, json, interrupted);
+  std::fputs(json.c_str(), stdout);
+  if (!s)
+    return fail(s.message);
+  if (interrupted) {
+    std::fprintf(stderr, "lipt-run: interrupted; no certificate written\n");
+    return 130;
+  }
+  return 0;
+}
+
 } // namespace
 
 int trainSpec(const Options &options, lipt_train::ModelSpec spec,
@@ -69,7 +140,9 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
                 ": cannot create the output directory: " + ec.message());
   if (options.backend == lipt_train::OptimizerBackend::reference)
     kernels.reset();
-  return lipt_train::train(spec, kernels.get(), train);
+  TerminalReporter reporter;
+  reporter.attach(train);
+  return exitCode(lipt_train::train(spec, kernels.get(), train), reporter);
 }
 
 int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner) {
@@ -77,8 +150,7 @@ int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner) {
   if (std::optional<int> exit = parseCommandLine(argc, argv, options))
     return *exit;
   if (!options.certify.empty())
-    return lipt_train::certifyCheckpoint(options.certify, options.certifyOut,
-                                         options.threads);
+    return certify(options);
   if (options.run.source.empty())
     return fail("no model file (usage: lipt-run model.mlir [--data PATH] "
                 "[--steps N] [--out DIR] [--resume], or --certify "

@@ -15,6 +15,7 @@
 #include "lipt/Runtime/Runtime.h"
 #include "lipt/Train/ModelSpec.h"
 
+#include <functional>
 #include <string>
 
 namespace lipt_train {
@@ -43,19 +44,46 @@ struct TrainOptions {
   /// this step's checkpoint are written, before they are published (-1:
   /// never).
   int64_t killInCheckpointAtStep = -1;
+
+  /// Where the run reports: one line per event (the configuration, each
+  /// evaluation, how it ended, the certificate); null: silent.
+  std::function<void(const std::string &line)> log;
+  /// Progress after each step (step done, of steps, the loss, tokens/s,
+  /// seconds to go; done = the last call of a stretch); null: none.
+  std::function<void(int64_t step, int64_t steps, double loss, double tps,
+                     double eta, bool done)>
+      progress;
 };
 
-/// Trains `spec` from scratch or from `outDir`'s checkpoint; `kernels` holds
-/// the compiled optimizer kernels (may be null for the eager backend).
-/// Returns 0, 1 on error, 130 when interrupted (after checkpointing).
-int train(const ModelSpec &spec, lipt_runtime::Executable *kernels,
-          const TrainOptions &options);
+/// How a run ended, when it did not fail.
+enum class TrainOutcome {
+  finished,    // every step, certified (or the report says why not)
+  stopped,     // after --stop-after-step, checkpointed
+  interrupted, // SIGINT/SIGTERM: checkpointed (or, during certification,
+               // the last step's checkpoint complete)
+};
 
-/// Certifies the weights of a checkpoint (model config from its metadata):
-/// prints the certificate as JSON and writes it to `outFile` if given.
-/// Returns 0 when (c) <= (a) <= (b), 1 otherwise or on a bad checkpoint.
-int certifyCheckpoint(const std::string &checkpoint, const std::string &outFile,
-                      int threads);
+struct TrainResult {
+  /// Not ok: what failed (a bad checkpoint, data, a NaN loss, a certificate
+  /// that fails its own check); the last good checkpoint is intact.
+  lipt_runtime::Status status;
+  TrainOutcome outcome = TrainOutcome::finished;
+};
+
+/// Trains `spec` from scratch or from `options.outDir`'s checkpoint;
+/// `kernels` holds the compiled optimizer program (null for the reference
+/// backend). Reports through `options.log` and `options.progress`; prints
+/// nothing itself.
+TrainResult train(const ModelSpec &spec, lipt_runtime::Executable *kernels,
+                  const TrainOptions &options);
+
+/// Certifies the weights of a checkpoint (model config from its metadata)
+/// into `json` (the certificate as JSON), also written to `outFile` if
+/// given. An error for a bad checkpoint or a certificate that fails its
+/// check ((c) <= (a) <= (b)); `interrupted` when a signal stopped it.
+lipt_runtime::Status certifyCheckpoint(const std::string &checkpoint,
+                                       const std::string &outFile, int threads,
+                                       std::string &json, bool &interrupted);
 
 } // namespace lipt_train
 
