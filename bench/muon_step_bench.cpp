@@ -71,7 +71,7 @@ rt::MuonStepConfig configOf(const Group &g) {
   c.scheduleSteps = muon5->steps;
   c.frobScale = muon5->frobScale;
   c.scheduleGain = rt::scheduleMaxGain(muon5->steps, muon5->frobScale);
-  c.constraint = "soft_cap";
+  c.constraint = rt::ConstraintKind::soft_cap;
   c.sigmaMax = kSigmaMax;
   c.rmsNorm = true;
   return c;

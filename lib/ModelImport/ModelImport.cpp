@@ -19,7 +19,9 @@ namespace {
 
 Constraint constraintOf(ConstraintKind kind, FloatAttr sigmaMax) {
   Constraint c;
-  c.kind = stringifyConstraintKind(kind).str();
+  // The runtime's enum numbers the kinds as the dialect's does
+  // (test/Unit/DialectTest.cpp).
+  c.kind = static_cast<lipt_train::ConstraintKind>(kind);
   c.sigmaMax = sigmaMax ? sigmaMax.getValueAsDouble() : 0;
   return c;
 }
@@ -201,6 +203,8 @@ void readTrainConfig(DictionaryAttr dict, ModelSpec &spec) {
       spec.*f.integer = a.getInt();
     if (auto a = dict.getAs<StringAttr>(f.key); a && f.text)
       spec.*f.text = a.getValue().str();
+    if (auto a = dict.getAs<StringAttr>(f.key); a && f.setChoice)
+      f.setChoice(spec, a.getValue()); // a choice the verifier accepted
   }
 }
 
@@ -259,16 +263,18 @@ FailureOr<ModelSpec> mlir::lipt::importModel(ModuleOp module) {
   // Checks that need the whole model.
   bool anySoftCap = false;
   for (const lipt_train::BlockSpec &b : spec.blocks)
-    anySoftCap |= b.attn.kind == "soft_cap" || b.mlp.kind == "soft_cap";
-  if (anySoftCap && spec.optimizer != "muon")
+    anySoftCap |= b.attn.kind == lipt_train::ConstraintKind::soft_cap ||
+                  b.mlp.kind == lipt_train::ConstraintKind::soft_cap;
+  bool muon = spec.optimizer == lipt_train::OptimizerKind::muon;
+  if (anySoftCap && !muon)
     return fn.emitError() << "soft_cap's strength is coupled to Muon's update "
                              "norm (Theorem 3.1); with optimizer '"
-                          << spec.optimizer
+                          << ::lipt_runtime::nameOf(spec.optimizer)
                           << "' use hard_cap, normalize or hammer";
   // The peak learning rate is the largest any schedule reaches.
   std::vector<lipt_train::WeightGroup> groups =
       lipt_train::blockWeightGroups(spec);
-  for (size_t g = 0; g < groups.size() && spec.optimizer == "muon"; ++g) {
+  for (size_t g = 0; g < groups.size() && muon; ++g) {
     std::vector<double> scalars;
     ::lipt_runtime::Status ok = lipt_train::muonStepConfig(spec, groups[g], g)
                                     .stepScalars(spec.lr, scalars);
@@ -292,7 +298,7 @@ mlir::lipt::buildOptimizerKernels(const lipt_train::ModelSpec &spec,
   OpBuilder b = OpBuilder::atBlockEnd(kernels->getBody());
   std::vector<lipt_train::WeightGroup> groups =
       lipt_train::blockWeightGroups(spec);
-  bool muon = spec.optimizer == "muon";
+  bool muon = spec.optimizer == lipt_train::OptimizerKind::muon;
   for (size_t g = 0; g < groups.size(); ++g)
     if (failed(
             muon

@@ -32,9 +32,9 @@ template <typename Config>
 LogicalResult addConstraintAttrs(Builder &b, Location loc, const Config &config,
                                  NamedAttrList &attrs) {
   std::optional<ConstraintKind> kind =
-      symbolizeConstraintKind(config.constraint);
+      symbolizeConstraintKind(::lipt_runtime::nameOf(config.constraint));
   if (!kind)
-    return emitError(loc) << "unknown constraint '" << config.constraint << "'";
+    return emitError(loc) << "unknown constraint #" << int(config.constraint);
   attrs.set("constraint", ConstraintKindAttr::get(b.getContext(), *kind));
   if (*kind == ConstraintKind::none)
     return success();
@@ -101,7 +101,8 @@ mlir::lipt::buildMuonStepFunction(OpBuilder &b, Location loc,
     return failure();
   return stepFunction<MuonStepOp>(
       b, loc, config.name, {config.count, config.rows, config.cols}, 3,
-      config.constraint == "soft_cap" ? 2 : 1, attrs);
+      config.constraint == ::lipt_runtime::ConstraintKind::soft_cap ? 2 : 1,
+      attrs);
 }
 
 FailureOr<func::FuncOp>

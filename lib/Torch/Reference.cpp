@@ -43,12 +43,12 @@ torch::Tensor hardCapPolynomial(const torch::Tensor &w, double bound) {
 
 /// The constraint `kind` with spectral bound `bound` on the stepped weight,
 /// in place; a soft cap's strength on W / bound is `alpha`.
-rt::Status constrain(const std::string &name, const std::string &kind,
+rt::Status constrain(const std::string &name, rt::ConstraintKind kind,
                      double bound, bool polynomialHardCap,
                      std::optional<double> alpha, torch::Tensor &w) {
-  if (kind == "none")
+  if (kind == rt::ConstraintKind::none)
     return rt::Status::success();
-  if (kind == "soft_cap") {
+  if (kind == rt::ConstraintKind::soft_cap) {
     if (!alpha)
       return rt::Status::error(name + ": a soft cap needs its strength");
     double a = *alpha / (bound * bound); // on W, as on W / bound
@@ -56,7 +56,7 @@ rt::Status constrain(const std::string &name, const std::string &kind,
     w = polyStep(w, 1.0, a, 0.0);        // p2(x) = x + a x^3
     return rt::Status::success();
   }
-  if (kind == "hard_cap" && polynomialHardCap) {
+  if (kind == rt::ConstraintKind::hard_cap && polynomialHardCap) {
     w = hardCapPolynomial(w, bound);
     return rt::Status::success();
   }
@@ -64,7 +64,7 @@ rt::Status constrain(const std::string &name, const std::string &kind,
                            ": the reference backend implements the "
                            "constraints none, soft_cap and hard_cap "
                            "(polynomial), not " +
-                           kind);
+                           std::string(rt::nameOf(kind)));
 }
 
 /// Row RMS of [..., rows, d], kept as [..., rows, 1].

@@ -46,8 +46,8 @@ Status muonStepScalars(const MuonStepShape &shape, bool softCap,
 }
 
 Status MuonStepConfig::stepScalars(double lr, std::vector<double> &out) const {
-  Status s =
-      muonStepScalars(shape(), constraint == "soft_cap", sigmaMax, lr, out);
+  Status s = muonStepScalars(shape(), constraint == ConstraintKind::soft_cap,
+                             sigmaMax, lr, out);
   if (!s)
     s.message = name + ": " + s.message;
   return s;

@@ -136,6 +136,18 @@ bool TrainField::acceptsString(const std::string &v) const {
          std::find(choices.begin(), choices.end(), v) != choices.end();
 }
 
+/// An enum field of lipt.train: its spellings are the choices, and the
+/// importer stores the value it names.
+template <typename E, E ModelSpec::*Member>
+static TrainField choice(const char *key, const char *rule) {
+  TrainField f{TrainField::String, key, rule};
+  f.choices = rt::allNames<E>();
+  f.setChoice = [](ModelSpec &spec, std::string_view text) {
+    return rt::parseName(text, spec.*Member);
+  };
+  return f;
+}
+
 const std::vector<TrainField> &trainFields() {
   using F = TrainField;
   auto real = [](const char *key, const char *rule, double ModelSpec::*m,
@@ -158,10 +170,10 @@ const std::vector<TrainField> &trainFields() {
   };
   static const std::vector<TrainField> fields = [&] {
     std::vector<TrainField> f{
-        text("optimizer", "\"muon\" or \"adamw\"", &ModelSpec::optimizer,
-             {"muon", "adamw"}),
-        text("schedule", "\"linear\" (decay to 0) or \"constant\"",
-             &ModelSpec::lrSchedule, {"linear", "constant"}),
+        choice<OptimizerKind, &ModelSpec::optimizer>("optimizer",
+                                                     "\"muon\" or \"adamw\""),
+        choice<LrSchedule, &ModelSpec::lrSchedule>(
+            "schedule", "\"linear\" (decay to 0) or \"constant\""),
         real("lr", "a float > 0", &ModelSpec::lr, 0, true),
         real("beta", "a float in [0, 1)", &ModelSpec::beta, 0, false, 1, true),
         real("beta2", "a float in [0, 1)", &ModelSpec::beta2, 0, false, 1,
@@ -203,7 +215,7 @@ std::string trainFieldKeys() {
 
 static rt::JsonValue constraintJson(const Constraint &c) {
   rt::JsonValue o = rt::JsonValue::makeObject();
-  o.set("kind", c.kind);
+  o.set("kind", rt::nameOf(c.kind));
   o.set("sigma_max", c.sigmaMax);
   return o;
 }
@@ -245,6 +257,14 @@ void forEachScalarField(Spec &s, ModelFn model, TrainFn train) {
   train("data", s.data);
 }
 
+/// A field's JSON value: enums by their spelling.
+template <typename T> static auto jsonable(const T &v) {
+  if constexpr (std::is_enum_v<T>)
+    return std::string(rt::nameOf(v));
+  else
+    return v;
+}
+
 std::string toJson(const ModelSpec &s) {
   rt::JsonValue blocks = rt::JsonValue::makeArray();
   for (const BlockSpec &b : s.blocks) {
@@ -264,8 +284,8 @@ std::string toJson(const ModelSpec &s) {
   model.set("blocks", std::move(blocks));
   train.set("orthogonalize_steps", std::move(steps));
   forEachScalarField(
-      s, [&](const char *key, const auto &v) { model.set(key, v); },
-      [&](const char *key, const auto &v) { train.set(key, v); });
+      s, [&](const char *key, const auto &v) { model.set(key, jsonable(v)); },
+      [&](const char *key, const auto &v) { train.set(key, jsonable(v)); });
   rt::JsonValue root = rt::JsonValue::makeObject();
   root.set("model", std::move(model));
   root.set("train", std::move(train));
@@ -296,6 +316,14 @@ public:
       } else if constexpr (std::is_same_v<T, double>) {
         if ((ok = v->kind == rt::JsonValue::Number))
           out = v->number;
+      } else if constexpr (std::is_enum_v<T>) {
+        if (v->kind == rt::JsonValue::String &&
+            !rt::parseName(v->string, out)) {
+          error = "field '" + path + key + "' is '" + v->string +
+                  "'; expected " + rt::namesList<T>();
+          return;
+        }
+        ok = v->kind == rt::JsonValue::String;
       } else {
         if ((ok = v->kind == rt::JsonValue::String))
           out = v->string;
@@ -354,10 +382,6 @@ static std::string invalidConfig(const ModelSpec &s) {
          {std::pair{"attn", &s.blocks[i].attn}, {"mlp", &s.blocks[i].mlp}}) {
       std::string field =
           "field 'model.blocks[" + std::to_string(i) + "]." + key;
-      if (std::find(std::begin(kConstraintKinds), std::end(kConstraintKinds),
-                    c->kind) == std::end(kConstraintKinds))
-        return field + ".kind' is '" + c->kind +
-               "'; expected none, soft_cap, hard_cap, hammer or normalize";
       if (c->enforced() && !(c->sigmaMax > 0 && std::isfinite(c->sigmaMax)))
         return field + ".sigma_max' must be a finite number > 0";
     }

@@ -127,12 +127,14 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
     capped &= w.constraint.enforced();
     // Training's hard cap is the paper's polynomial, which lands up to 1.1%
     // above sigma_max (SpectralMath.h): (b) must not promise less.
-    double overshoot =
-        w.constraint.kind == "hard_cap" ? rt::kHardCapPolynomialMaxOutput : 1.0;
+    double overshoot = w.constraint.kind == ConstraintKind::hard_cap
+                           ? rt::kHardCapPolynomialMaxOutput
+                           : 1.0;
     return w.constraint.enforced() ? w.constraint.sigmaMax * overshoot : 0.0;
   };
   rt::TransformerNorms caps = transformerNorms(model, capNorm);
-  capped &= s.optimizer == "muon"; // only Muon projects the head rows
+  capped &=
+      s.optimizer == OptimizerKind::muon; // only Muon projects the head rows
   if (capped)
     c.capsB = rt::lipschitzBound(caps, rt::BoundVariant::sound);
 

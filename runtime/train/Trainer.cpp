@@ -371,7 +371,7 @@ private:
   void writeReport(int64_t step, bool interrupted, const Certificate *cert,
                    double tokensPerSecond);
   double lrAt(int64_t step) const {
-    return spec.lrSchedule == "linear"
+    return spec.lrSchedule == LrSchedule::linear
                ? spec.lr * (1.0 - double(step) / double(spec.steps))
                : spec.lr;
   }
@@ -487,7 +487,7 @@ void Run::saveCheckpoint(int64_t step) {
                      ec.message() + ")");
   rt::Safetensors opt;
   opt.metadata = meta;
-  opt.metadata["lipt.optimizer"] = spec.optimizer;
+  opt.metadata["lipt.optimizer"] = rt::nameOf(spec.optimizer);
   for (auto &[key, value] : optimizer->counters())
     opt.metadata[key] = std::to_string(*value);
   for (auto &[suffix, list] : optimizer->state())
@@ -681,7 +681,7 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
 int64_t Run::begin() {
   setThreads(opts.threads);
   loadData();
-  if (spec.optimizer == "muon")
+  if (spec.optimizer == OptimizerKind::muon)
     optimizer = std::make_unique<Muon>(model, kernels, opts.backend);
   else
     optimizer = std::make_unique<AdamW>(model, kernels, opts.backend);
@@ -706,8 +706,8 @@ int64_t Run::begin() {
       "threads, OpenBLAS %s kernels; optimizer kernels compiled %d "
       "time(s) in this process; out %s",
       opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
-      (long long)spec.heads, (long long)spec.vocab, spec.optimizer.c_str(),
-      spec.lr, spec.lrSchedule.c_str(), (long long)spec.batch,
+      (long long)spec.heads, (long long)spec.vocab, rt::nameOf(spec.optimizer),
+      spec.lr, rt::nameOf(spec.lrSchedule), (long long)spec.batch,
       (long long)spec.seqLen, (long long)spec.steps,
       first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
       opts.dataPath.c_str(), torch::get_num_threads(),

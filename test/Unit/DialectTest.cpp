@@ -105,15 +105,20 @@ TEST_F(LiptDialectTest, LoweringLeavesNoLiptOps) {
 
 } // namespace
 
-// The trainer's list of constraint kinds (no MLIR in it) and the dialect's
-// #lipt.constraint enum name the same kinds, in the same order.
+// The runtime's ConstraintKind (no MLIR in it) and the dialect's
+// #lipt.constraint enum name the same kinds with the same values: the model
+// importer converts between them by value.
 TEST(ConstraintKinds, MatchTheDialectEnum) {
   using namespace mlir::lipt;
   uint32_t i = 0;
-  for (const char *name : lipt_train::kConstraintKinds) {
+  for (const char *name :
+       lipt_runtime::EnumNames<lipt_runtime::ConstraintKind>::names) {
     std::optional<ConstraintKind> kind = symbolizeConstraintKind(name);
     ASSERT_TRUE(kind.has_value()) << name;
-    EXPECT_EQ(static_cast<uint32_t>(*kind), i++) << name;
+    EXPECT_EQ(static_cast<uint32_t>(*kind), i) << name;
+    EXPECT_EQ(
+        static_cast<uint32_t>(static_cast<lipt_runtime::ConstraintKind>(i)), i);
+    ++i;
   }
   EXPECT_EQ(i, getMaxEnumValForConstraintKind() + 1);
 }

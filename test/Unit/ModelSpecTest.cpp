@@ -43,9 +43,9 @@ TEST(ModelImport, ReadsTheTinyModel) {
   EXPECT_EQ(spec->seqLen, 16);
   EXPECT_EQ(spec->steps, 40);
   EXPECT_DOUBLE_EQ(spec->lr, 0.05);
-  EXPECT_EQ(spec->optimizer, "muon");
+  EXPECT_EQ(spec->optimizer, OptimizerKind::muon);
   for (const BlockSpec &b : spec->blocks) {
-    EXPECT_EQ(b.attn.kind, "soft_cap");
+    EXPECT_EQ(b.attn.kind, ConstraintKind::soft_cap);
     EXPECT_DOUBLE_EQ(b.mlp.sigmaMax, 1.0);
   }
   // The orthogonalization schedule's coefficients came with it.

@@ -18,10 +18,54 @@
 #include "lipt/Runtime/SpectralMath.h"
 
 #include <cstdint>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lipt_runtime {
+
+/// The weight constraints, as #lipt.constraint spells them and numbers them
+/// (test/Unit/DialectTest.cpp checks the dialect's ODS enum agrees, value by
+/// value): the runtime's copy, since it cannot include generated MLIR code.
+enum class ConstraintKind { none, soft_cap, hard_cap, hammer, normalize };
+
+/// The spellings of an enum, in value order: what configs, JSON and
+/// messages use. One table per enum.
+template <typename E> struct EnumNames;
+template <> struct EnumNames<ConstraintKind> {
+  static constexpr const char *names[] = {"none", "soft_cap", "hard_cap",
+                                          "hammer", "normalize"};
+};
+
+/// The spelling of `value`.
+template <typename E> const char *nameOf(E value) {
+  return EnumNames<E>::names[static_cast<int>(value)];
+}
+/// The value spelled `text`, or false.
+template <typename E> bool parseName(std::string_view text, E &out) {
+  int i = 0;
+  for (const char *name : EnumNames<E>::names) {
+    if (text == name) {
+      out = static_cast<E>(i);
+      return true;
+    }
+    ++i;
+  }
+  return false;
+}
+/// "a, b or c", for messages.
+template <typename E> std::string namesList() {
+  std::string out;
+  const auto &names = EnumNames<E>::names;
+  size_t n = std::size(names);
+  for (size_t i = 0; i < n; ++i)
+    out += std::string(i == 0 ? "" : i + 1 == n ? " or " : ", ") + names[i];
+  return out;
+}
+template <typename E> std::vector<std::string> allNames() {
+  return {std::begin(EnumNames<E>::names), std::end(EnumNames<E>::names)};
+}
 
 struct MuonStepConfig {
   /// The function's name in the program ("muon_step_0").
@@ -36,9 +80,9 @@ struct MuonStepConfig {
   std::string schedule = "muon5";
   std::vector<PolyStep> scheduleSteps;
   double frobScale = 1, scheduleGain = 1;
-  /// none | soft_cap | hard_cap | hammer | normalize (lipt.constraint), with
-  /// sigma_max in RMS->RMS units when rmsNorm (else spectral).
-  std::string constraint = "none";
+  /// The constraint after the step, with sigma_max in RMS->RMS units when
+  /// rmsNorm (else spectral).
+  ConstraintKind constraint = ConstraintKind::none;
   double sigmaMax = 0;
   bool rmsNorm = true;
   /// hard_cap: the paper's polynomial (true) or the exact msign form.
@@ -63,8 +107,8 @@ struct AdamwStepConfig {
   std::string name;
   int64_t count = 1, rows = 0, cols = 0;
   double beta = 0.9, beta2 = 0.999, wd = 0, eps = 1e-8;
-  /// none | hard_cap | hammer | normalize, as in MuonStepConfig.
-  std::string constraint = "none";
+  /// none, hard_cap, hammer or normalize, as in MuonStepConfig.
+  ConstraintKind constraint = ConstraintKind::none;
   double sigmaMax = 0;
   bool rmsNorm = true, polynomialHardCap = true;
   int64_t iters = 16;

@@ -18,20 +18,22 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lipt_train {
 
-/// The constraint kinds, as the dialect's #lipt.constraint enum spells them
-/// (a unit test checks that the two lists agree; this one has no MLIR).
-inline constexpr const char *kConstraintKinds[] = {
-    "none", "soft_cap", "hard_cap", "hammer", "normalize"};
+using lipt_runtime::ConstraintKind;
+
+/// lipt.train's optimizer and learning-rate schedule.
+enum class OptimizerKind { muon, adamw };
+enum class LrSchedule { linear, constant };
 
 /// How the optimizer step keeps a weight bounded (lipt.constraint).
 struct Constraint {
-  std::string kind = "none"; // none | soft_cap | hard_cap | hammer | normalize
-  double sigmaMax = 0;       // RMS->RMS bound; 0 when kind == "none"
-  bool enforced() const { return kind != "none"; }
+  ConstraintKind kind = ConstraintKind::none;
+  double sigmaMax = 0; // RMS->RMS bound; 0 when kind is none
+  bool enforced() const { return kind != ConstraintKind::none; }
 };
 
 /// One layer: a convex-residual attention branch, then an MLP branch.
@@ -50,8 +52,8 @@ struct ModelSpec {
   std::vector<BlockSpec> blocks;
 
   // Training (`lipt.train`); defaults are the paper's Shakespeare run.
-  std::string optimizer = "muon"; // muon | adamw
-  std::string lrSchedule = "linear";
+  OptimizerKind optimizer = OptimizerKind::muon;
+  LrSchedule lrSchedule = LrSchedule::linear;
   double lr = 0.1, beta = 0.9, beta2 = 0.95, wd = 0;
   double blockMass = 16, embedMass = 1, maxInflation = 16;
   /// Muon's orthogonalization schedule, as the attribute prints
@@ -91,6 +93,9 @@ struct TrainField {
   double ModelSpec::*real = nullptr;
   int64_t ModelSpec::*integer = nullptr;
   std::string ModelSpec::*text = nullptr;
+  /// An enum field (choices are its spellings): stores the value spelled
+  /// `text`, false if none is.
+  bool (*setChoice)(ModelSpec &spec, std::string_view text) = nullptr;
 
   bool acceptsNumber(double v) const;
   bool acceptsString(const std::string &v) const;
@@ -116,7 +121,7 @@ std::vector<WeightInfo> weightsOf(const ModelSpec &spec);
 /// call of the optimizer program updates all of them (batched, [B, m, n]).
 struct WeightGroup {
   int64_t rows = 0, cols = 0;
-  std::string constraintKind;
+  ConstraintKind constraintKind = ConstraintKind::none;
   double sigmaMax = 0;
   std::vector<size_t> members; // indices into weightsOf(spec)
 };
@@ -148,5 +153,12 @@ std::string toJson(const ModelSpec &spec);
 lipt_runtime::Status fromJson(const std::string &json, ModelSpec &out);
 
 } // namespace lipt_train
+
+template <> struct lipt_runtime::EnumNames<lipt_train::OptimizerKind> {
+  static constexpr const char *names[] = {"muon", "adamw"};
+};
+template <> struct lipt_runtime::EnumNames<lipt_train::LrSchedule> {
+  static constexpr const char *names[] = {"linear", "constant"};
+};
 
 #endif // LIPT_TRAIN_MODELSPEC_H
