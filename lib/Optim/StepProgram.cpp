@@ -61,6 +61,20 @@ FailureOr<func::FuncOp> verified(func::FuncOp fn) {
   return failure();
 }
 
+Type elementTypeOf(Builder &b, ::lipt_runtime::DType t) {
+  switch (t) {
+  case ::lipt_runtime::DType::f64:
+    return b.getF64Type();
+  case ::lipt_runtime::DType::f16:
+    return b.getF16Type();
+  case ::lipt_runtime::DType::bf16:
+    return b.getBF16Type();
+  case ::lipt_runtime::DType::f32:
+    break;
+  }
+  return b.getF32Type();
+}
+
 /// func.func @name(weight, gradient, state..., scalars...) around one
 /// step op of type OpT: `tensors` weight-typed inputs (the weight, the
 /// gradient, the optimizer's state), `scalars` rank-0 f64 operands, and
@@ -68,8 +82,10 @@ FailureOr<func::FuncOp> verified(func::FuncOp fn) {
 template <typename OpT>
 FailureOr<func::FuncOp> stepFunction(OpBuilder &b, Location loc, StringRef name,
                                      ArrayRef<int64_t> shape, unsigned tensors,
-                                     unsigned scalars, NamedAttrList &attrs) {
-  auto weight = RankedTensorType::get(shape, b.getF32Type());
+                                     unsigned scalars, NamedAttrList &attrs,
+                                     Type elementType = {}) {
+  auto weight =
+      RankedTensorType::get(shape, elementType ? elementType : b.getF32Type());
   SmallVector<Type> inputs(tensors, weight);
   inputs.append(scalars, RankedTensorType::get({}, b.getF64Type()));
   SmallVector<Type> results(tensors - 1, weight); // all but the gradient
@@ -100,9 +116,9 @@ mlir::lipt::buildMuonStepFunction(OpBuilder &b, Location loc,
   if (failed(addConstraintAttrs(b, loc, config, attrs)))
     return failure();
   return stepFunction<MuonStepOp>(
-      b, loc, config.name, {config.count, config.rows, config.cols}, 3,
+      b, loc, config.name, config.weightShape(), 3,
       config.constraint == ::lipt_runtime::ConstraintKind::soft_cap ? 2 : 1,
-      attrs);
+      attrs, elementTypeOf(b, config.dtype));
 }
 
 FailureOr<func::FuncOp>

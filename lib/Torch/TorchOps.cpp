@@ -14,6 +14,7 @@
 #include "lipt/Backend/Cpu/CpuBackend.h"
 #include "lipt/Dialect/LiptOps.h"
 #include "lipt/Dialect/LiptPortable.h"
+#include "lipt/Optim/StepProgram.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/OptimizerStep.h"
 #include "lipt/Torch/OpSchemas.h"
@@ -76,6 +77,10 @@ struct KernelRequest {
   std::vector<std::pair<std::string, Scalar>> attrs;
   std::vector<rt::TensorType> inputs;
   unsigned numResults; // each of the first input's type
+  /// lipt.muon_step: the step as the optimizer program describes it (built
+  /// by lipt/Optim/StepProgram.h; `attrs` then hold what it was read from,
+  /// without lr, which is an operand).
+  std::optional<rt::MuonStepConfig> muonStep;
 
   std::string key() const {
     std::string k = liptOp;
@@ -103,13 +108,11 @@ struct KernelRequest {
   }
 };
 
-/// A compiled kernel; for lipt.muon_step also what its run-time operands
-/// are computed from (the op's own description of its fixed parameters).
+/// A compiled kernel; for lipt.muon_step also its step description, from
+/// which each call's run-time operands (lr, a soft cap's strength) come.
 struct Kernel {
   std::unique_ptr<rt::Executable> exe;
-  std::optional<rt::MuonStepShape> muonShape;
-  bool softCap = false;
-  double sigmaMax = 0;
+  std::optional<rt::MuonStepConfig> muonStep;
 };
 
 /// Compiled kernels by request key, and the context they were built in.
@@ -163,19 +166,24 @@ private:
     for (const auto &[name, value] : req.attrs)
       if (Attribute a = toAttr(b, value))
         attrs.push_back(b.getNamedAttr(name, a));
-    FailureOr<Operation *> op = lipt::createLiptOpFromPortable(
-        b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
-    if (failed(op)) {
-      error = diagnostics;
-      return kernel;
+    if (req.muonStep) {
+      // The optimizer program's own builder, as training uses it.
+      b.setInsertionPointToEnd(module->getBody());
+      fn.erase();
+      if (failed(lipt::buildMuonStepFunction(b, loc, *req.muonStep))) {
+        error = diagnostics;
+        return kernel;
+      }
+      kernel.muonStep = req.muonStep;
+    } else {
+      FailureOr<Operation *> op = lipt::createLiptOpFromPortable(
+          b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
+      if (failed(op)) {
+        error = diagnostics;
+        return kernel;
+      }
+      func::ReturnOp::create(b, loc, (*op)->getResults());
     }
-    if (auto step = dyn_cast<lipt::MuonStepOp>(*op)) {
-      kernel.muonShape = step.getStepShape();
-      kernel.softCap = step.getConstraint() == lipt::ConstraintKind::soft_cap;
-      if (FloatAttr sigmaMax = step.getSigmaMaxAttr())
-        kernel.sigmaMax = sigmaMax.getValueAsDouble();
-    }
-    func::ReturnOp::create(b, loc, (*op)->getResults());
     FailureOr<std::unique_ptr<rt::Executable>> exe =
         lipt::compileForCpu(*module);
     if (failed(exe)) {
@@ -234,25 +242,55 @@ torch::Tensor checkedWeight(const torch::Tensor &t, const std::string &what) {
   return contiguous;
 }
 
-/// lipt.muon_step's learning rate is an operand (step_scalars), so a
-/// schedule reuses one kernel: `lr` leaves the attributes (and the cache
-/// key) and the request takes one rank-0 f64 operand, or two for a soft cap
-/// (its strength, computed per call from that lr). Returns the lr.
-double moveLrToOperands(KernelRequest &req) {
-  auto lr = std::find_if(req.attrs.begin(), req.attrs.end(),
-                         [](const auto &a) { return a.first == "lr"; });
-  TORCH_CHECK(lr != req.attrs.end() &&
-                  std::holds_alternative<double>(lr->second),
-              "torch.ops.lipt.muon_step: 'lr' must be a float");
-  double value = std::get<double>(lr->second);
-  req.attrs.erase(lr);
-  bool softCap = std::any_of(req.attrs.begin(), req.attrs.end(), [](auto &a) {
-    auto *v = std::get_if<std::string>(&a.second);
-    return a.first == "constraint" && v && *v == "soft_cap";
-  });
-  for (int i = 0; i < (softCap ? 2 : 1); ++i)
-    req.inputs.push_back({rt::DType::f64, {}});
-  return value;
+/// The value of scalar argument `name` (a schema default when not passed).
+template <typename T>
+std::optional<T> argument(const KernelRequest &req, const char *name) {
+  for (const auto &[key, value] : req.attrs)
+    if (key == name)
+      if (auto *v = std::get_if<T>(&value))
+        return *v;
+  return std::nullopt;
+}
+
+/// torch.ops.lipt.muon_step(_)'s arguments as the optimizer program's step
+/// description for weights of `type`; lr leaves the attributes (it is an
+/// operand, so a schedule reuses one kernel) and is returned.
+double describeMuonStep(KernelRequest &req, const rt::TensorType &type) {
+  std::optional<double> lr = argument<double>(req, "lr");
+  TORCH_CHECK(lr, "torch.ops.lipt.muon_step: 'lr' must be a float");
+  req.attrs.erase(std::find_if(req.attrs.begin(), req.attrs.end(),
+                               [](const auto &a) { return a.first == "lr"; }));
+  rt::MuonStepConfig c;
+  c.name = "kernel";
+  c.leadingDims.emplace(type.shape.begin(), type.shape.end() - 2);
+  c.rows = type.shape[type.shape.size() - 2];
+  c.cols = type.shape.back();
+  c.dtype = type.dtype;
+  c.beta = argument<double>(req, "beta").value_or(0.95);
+  c.nesterov = argument<bool>(req, "nesterov").value_or(true);
+  c.wd = argument<double>(req, "wd").value_or(0.0);
+  c.targetNorm = argument<double>(req, "target_norm").value_or(1.0);
+  c.schedule = argument<std::string>(req, "schedule").value_or("muon5");
+  const rt::NamedSchedule *schedule = rt::findNamedSchedule(c.schedule);
+  TORCH_CHECK(schedule, "torch.ops.lipt.muon_step: unknown schedule '",
+              c.schedule, "'; known schedules: ", rt::namedScheduleList());
+  c.scheduleSteps = schedule->steps;
+  c.frobScale = schedule->frobScale;
+  c.scheduleGain = rt::scheduleMaxGain(schedule->steps, schedule->frobScale);
+  std::string constraint =
+      argument<std::string>(req, "constraint").value_or("none");
+  TORCH_CHECK(rt::parseName(constraint, c.constraint),
+              "torch.ops.lipt.muon_step: 'constraint' is '", constraint,
+              "'; expected ", rt::namesList<rt::ConstraintKind>());
+  c.sigmaMax = argument<double>(req, "sigma_max").value_or(0.0);
+  std::string norm = argument<std::string>(req, "norm").value_or("spectral");
+  TORCH_CHECK(norm == "rms" || norm == "spectral",
+              "torch.ops.lipt.muon_step: 'norm' is '", norm,
+              "'; expected rms or spectral");
+  c.rmsNorm = norm == "rms";
+  c.polynomialHardCap = false; // the op's default: the exact msign form
+  req.muonStep = c;
+  return *lr;
 }
 
 /// Runs `req` on `inputs`, returning `req.numResults` new tensors shaped
@@ -265,10 +303,9 @@ std::vector<torch::Tensor> run(const KernelRequest &req,
   const Kernel *kernel = kernelCache().get(req, error);
   TORCH_CHECK(kernel, "torch.ops.lipt.", req.liptOp, ": ", error);
   if (lr) {
-    TORCH_CHECK(kernel->muonShape, "lipt: no step description");
+    TORCH_CHECK(kernel->muonStep, "lipt: no step description");
     std::vector<double> scalars;
-    rt::Status ok = rt::muonStepScalars(*kernel->muonShape, kernel->softCap,
-                                        kernel->sigmaMax, *lr, scalars);
+    rt::Status ok = kernel->muonStep->stepScalars(*lr, scalars);
     TORCH_CHECK(ok.ok, "torch.ops.lipt.", req.liptOp, ": ", ok.message);
     for (double v : scalars)
       inputs.push_back(torch::scalar_tensor(v, torch::kDouble));
@@ -334,7 +371,7 @@ void runBoxed(const c10::OperatorHandle &op, torch::jit::Stack *stack) {
                   ": every tensor must have the weight's shape and dtype");
     std::optional<double> lr;
     if (schema.liptOp == std::string_view("muon_step"))
-      lr = moveLrToOperands(req);
+      lr = describeMuonStep(req, req.inputs.front());
     for (torch::Tensor &r : run(req, inputs, lr))
       stack->emplace_back(std::move(r));
     return;
@@ -364,7 +401,7 @@ void runBoxed(const c10::OperatorHandle &op, torch::jit::Stack *stack) {
   for (const torch::Tensor &t : stacked)
     req.inputs.push_back(viewOrThrow(t, "input").type);
   req.numResults = 2; // (weight', momentum')
-  double lr = moveLrToOperands(req);
+  double lr = describeMuonStep(req, req.inputs.front());
   std::vector<torch::Tensor> results = run(req, stacked, lr);
   for (size_t i = 0; i < count; ++i) {
     lists[0][i].copy_(results[0][i]); // weight

@@ -18,6 +18,14 @@ double MuonStepConfig::spectralBound() const {
   return spectralBoundOf(sigmaMax, rmsNorm, rows, cols);
 }
 
+std::vector<int64_t> MuonStepConfig::weightShape() const {
+  std::vector<int64_t> shape =
+      leadingDims ? *leadingDims : std::vector<int64_t>{count};
+  shape.push_back(rows);
+  shape.push_back(cols);
+  return shape;
+}
+
 double AdamwStepConfig::spectralBound() const {
   return spectralBoundOf(sigmaMax, rmsNorm, rows, cols);
 }

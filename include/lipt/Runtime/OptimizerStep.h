@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,10 @@ struct MuonStepConfig {
   /// The function's name in the program ("muon_step_0").
   std::string name;
   int64_t count = 1, rows = 0, cols = 0;
+  /// The weights' leading (batch) dims when not just {count} (a PyTorch
+  /// op's weight of any rank, none for one matrix), and their element type.
+  std::optional<std::vector<int64_t>> leadingDims;
+  DType dtype = DType::f32;
   double beta = 0.9;
   bool nesterov = false;
   double wd = 0, targetNorm = 1;
@@ -89,6 +94,8 @@ struct MuonStepConfig {
   bool polynomialHardCap = true;
   int64_t iters = 16;
 
+  /// The weights' full shape: leadingDims (or {count}), rows, cols.
+  std::vector<int64_t> weightShape() const;
   MuonStepShape shape() const {
     return {rows, cols, wd, targetNorm, scheduleGain, rmsNorm};
   }
