@@ -28,3 +28,5 @@ build/bin/lipt-run examples/shakespeare-cpu.mlir --data "$data" --out "$out" "$@
 echo "== certificate, recomputed from the checkpoint alone"
 build/bin/lipt-run --certify "$out/model.safetensors" --certify-out "$out/certificate.json" >/dev/null
 echo "certificate: $out/certificate.json; report: $out/report.json"
+echo "== loss curves"
+/usr/bin/python3 scripts/plot-report.py "$out/report.json"

@@ -9,7 +9,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libtorch-dev libopenblas-dev libopenblas0-pthread
   libgtest-dev libbenchmark-dev
-  python3-torch python3-numpy
+  python3-torch python3-numpy python3-matplotlib
 )
 # scripts/fuzz.sh also needs clang-22 and its libFuzzer/sanitizer runtimes.
 if [ "${1:-}" = "--fuzz" ]; then
