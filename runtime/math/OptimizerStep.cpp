@@ -30,35 +30,30 @@ double AdamwStepConfig::spectralBound() const {
   return spectralBoundOf(sigmaMax, rmsNorm, rows, cols);
 }
 
-Status muonStepScalars(const MuonStepShape &shape, bool softCap,
-                       double sigmaMax, double lr, std::vector<double> &out) {
+Status MuonStepConfig::stepScalars(double lr, std::vector<double> &out) const {
   out.clear();
   if (!std::isfinite(lr) || lr < 0)
-    return Status::error("the learning rate must be finite and >= 0, got " +
+    return Status::error(name +
+                         ": the learning rate must be finite and >= 0, "
+                         "got " +
                          std::to_string(lr));
-  MuonCoupling coupling = muonStepCoupling(shape, lr);
-  if (coupling.decay >= 1) {
+  MuonCoupling c = muonStepCoupling(shape(), lr);
+  if (c.decay >= 1) {
     std::ostringstream os;
-    os << "wd * lr * target_norm must be < 1 (the weight is scaled by 1 "
-       << "minus it), got " << coupling.decay;
+    os << name << ": wd * lr * target_norm must be < 1 (the weight is scaled "
+       << "by 1 minus it), got " << c.decay;
     return Status::error(os.str());
   }
   out.push_back(lr);
-  if (!softCap)
+  if (constraint != ConstraintKind::soft_cap)
     return Status::success();
-  SoftCapStrength strength = muonSoftCapStrength(shape, sigmaMax, lr);
-  if (!strength.alpha)
-    return Status::error(strength.error);
-  out.push_back(*strength.alpha);
+  std::optional<double> alpha =
+      softCapCouplingAlpha(softCapCouplingK(sigmaMax, c.updateNorm, c.decay));
+  if (!alpha)
+    return Status::error(
+        name + ": " + softCapCouplingProblem(sigmaMax, c.updateNorm, c.decay));
+  out.push_back(*alpha);
   return Status::success();
-}
-
-Status MuonStepConfig::stepScalars(double lr, std::vector<double> &out) const {
-  Status s = muonStepScalars(shape(), constraint == ConstraintKind::soft_cap,
-                             sigmaMax, lr, out);
-  if (!s)
-    s.message = name + ": " + s.message;
-  return s;
 }
 
 } // namespace lipt_runtime

@@ -208,14 +208,4 @@ std::string softCapCouplingProblem(double sigmaMax, double updateNorm,
   return os.str();
 }
 
-SoftCapStrength muonSoftCapStrength(const MuonStepShape &shape, double sigmaMax,
-                                    double lr) {
-  MuonCoupling c = muonStepCoupling(shape, lr);
-  double k = softCapCouplingK(sigmaMax, c.updateNorm, c.decay);
-  if (std::optional<double> alpha = softCapCouplingAlpha(k))
-    return {alpha, ""};
-  return {std::nullopt,
-          softCapCouplingProblem(sigmaMax, c.updateNorm, c.decay)};
-}
-
 } // namespace lipt_runtime

@@ -102,9 +102,9 @@ struct MuonStepConfig {
   /// The bound on a weight's spectral norm (sigma_max in spectral units).
   double spectralBound() const;
   /// The step's run-time operands at learning rate `lr`: {lr}, and for a
-  /// soft cap also its strength on W / bound (Theorem 3.1's coupling,
-  /// muonSoftCapStrength). An error when no strength holds the bound or the
-  /// decay would not shrink the weight.
+  /// soft cap also its strength on W / bound (Theorem 3.1's coupling for
+  /// muonStepCoupling's update norm and decay). An error when no strength
+  /// holds the bound or the decay would not shrink the weight.
   Status stepScalars(double lr, std::vector<double> &out) const;
 };
 
@@ -129,12 +129,6 @@ struct RowStepConfig {
   int64_t rows = 0, cols = 0;
   double beta = 0.9, wd = 0, targetNorm = 1, maxInflation = 16, maxRms = 1;
 };
-
-/// The run-time operands of a lipt.muon_step whose fixed parameters are
-/// `shape` (MuonStepOp::getStepShape), at learning rate lr: {lr}, plus the
-/// soft cap's strength when softCap. Errors say why the step cannot run.
-Status muonStepScalars(const MuonStepShape &shape, bool softCap,
-                       double sigmaMax, double lr, std::vector<double> &out);
 
 } // namespace lipt_runtime
 

@@ -118,15 +118,6 @@ struct MuonCoupling {
 };
 MuonCoupling muonStepCoupling(const MuonStepShape &shape, double lr);
 
-/// The soft cap's strength on W / bound after that step, or a message saying
-/// why no strength holds the bound ("lower lr or raise sigma_max").
-struct SoftCapStrength {
-  std::optional<double> alpha;
-  std::string error;
-};
-SoftCapStrength muonSoftCapStrength(const MuonStepShape &shape,
-                                    double sigmaMax, double lr);
-
 } // namespace lipt_runtime
 
 #endif // LIPT_RUNTIME_SPECTRALMATH_H
