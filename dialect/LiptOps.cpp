@@ -89,6 +89,39 @@ LogicalResult verifyDecay(Operation *op, StringRef name, double wd) {
 
 constexpr StringLiteral kSigmaMaxWhy = "a norm bound";
 
+/// beta-like attributes: the fraction of the old average kept, in [0, 1).
+LogicalResult verifyAveraging(Operation *op, StringRef name, double v,
+                              StringRef why = "an averaging factor") {
+  if (failed(verifyFinite(op, name, v)))
+    return failure();
+  if (v < 0.0 || v >= 1.0)
+    return op->emitOpError() << "attribute '" << name << "' must be in [0, 1) ("
+                             << why << "), got " << v;
+  return success();
+}
+
+/// A step op's constraint attributes: sigma_max exactly when constrained,
+/// and positive; hard_cap_method only for a hard cap.
+LogicalResult verifyStepConstraint(Operation *op, ConstraintKind kind,
+                                   FloatAttr sigmaMax,
+                                   HardCapMethodAttr method) {
+  bool constrained = kind != ConstraintKind::none;
+  if (constrained && !sigmaMax)
+    return op->emitOpError() << "constraint " << stringifyConstraintKind(kind)
+                             << " needs attribute 'sigma_max'";
+  if (!constrained && sigmaMax)
+    return op->emitOpError()
+           << "attribute 'sigma_max' is given but constraint is none; set "
+              "'constraint' or drop 'sigma_max'";
+  if (sigmaMax &&
+      failed(verifyPositive(op, "sigma_max", toDouble(sigmaMax), kSigmaMaxWhy)))
+    return failure();
+  if (method && kind != ConstraintKind::hard_cap)
+    return op->emitOpError() << "attribute 'hard_cap_method' needs constraint "
+                                "= hard_cap";
+  return success();
+}
+
 /// The soft cap can only guarantee sigma <= sigma_max after steps that grow
 /// the weight by at most a factor softCapCouplingLimit() (~2.6).
 LogicalResult verifyCouplingAchievable(Operation *op, double sigmaMax,
@@ -346,13 +379,9 @@ LogicalResult MuonStepOp::verify() {
       failed(verifyNonNegative(*this, "lr", toDouble(getLrAttr()),
                                "a learning rate")))
     return failure();
-  double beta = toDouble(getBetaAttr());
-  if (failed(verifyFinite(*this, "beta", beta)))
+  if (failed(verifyAveraging(*this, "beta", toDouble(getBetaAttr()),
+                             "momentum averaging factor")))
     return failure();
-  if (beta < 0.0 || beta >= 1.0)
-    return emitOpError() << "attribute 'beta' must be in [0, 1) (momentum "
-                            "averaging factor), got "
-                         << beta;
   if (getLrAttr()) {
     double decay = toDouble(getWdAttr()) * toDouble(getLrAttr()) *
                    toDouble(getTargetNormAttr());
@@ -361,21 +390,9 @@ LogicalResult MuonStepOp::verify() {
                               "is scaled by 1 minus it), got "
                            << decay;
   }
-  bool constrained = getConstraint() != ConstraintKind::none;
-  if (constrained && !getSigmaMaxAttr())
-    return emitOpError() << "constraint "
-                         << stringifyConstraintKind(getConstraint())
-                         << " needs attribute 'sigma_max'";
-  if (!constrained && getSigmaMaxAttr())
-    return emitOpError() << "attribute 'sigma_max' is given but constraint "
-                            "is none; set 'constraint' or drop 'sigma_max'";
-  if (getSigmaMaxAttr() &&
-      failed(verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
-                            kSigmaMaxWhy)))
+  if (failed(verifyStepConstraint(*this, getConstraint(), getSigmaMaxAttr(),
+                                  getHardCapMethodAttr())))
     return failure();
-  if (getHardCapMethodAttr() && getConstraint() != ConstraintKind::hard_cap)
-    return emitOpError() << "attribute 'hard_cap_method' needs constraint = "
-                            "hard_cap";
   if (getConstraint() == ConstraintKind::soft_cap && getLrAttr()) {
     ::lipt_runtime::MuonCoupling p = getSoftCapCoupling();
     return verifyCouplingAchievable(*this, toDouble(getSigmaMaxAttr()),
@@ -416,18 +433,6 @@ ScheduleAttr MuonStepOp::getEffectiveSchedule() {
 // AdamwStepOp
 //===----------------------------------------------------------------------===//
 
-/// beta-like attributes: the fraction of the old average kept, in [0, 1).
-static LogicalResult verifyAveraging(Operation *op, StringRef name, double v) {
-  if (failed(verifyFinite(op, name, v)))
-    return failure();
-  if (v < 0.0 || v >= 1.0)
-    return op->emitOpError() << "attribute '" << name
-                             << "' must be in [0, 1) (an averaging factor), "
-                                "got "
-                             << v;
-  return success();
-}
-
 LogicalResult AdamwStepOp::verify() {
   if (failed(verifyWeight(*this, getWeight(), "the weight")) ||
       failed(verifyIters(*this, getItersAttr())) ||
@@ -442,20 +447,8 @@ LogicalResult AdamwStepOp::verify() {
     return emitOpError() << "takes no soft cap: its strength is coupled to "
                             "Muon's update norm (Theorem 3.1); use hard_cap, "
                             "normalize or hammer";
-  bool constrained = getConstraint() != ConstraintKind::none;
-  if (constrained != bool(getSigmaMaxAttr()))
-    return emitOpError() << (constrained ? "constraint needs attribute "
-                                           "'sigma_max'"
-                                         : "attribute 'sigma_max' needs a "
-                                           "constraint");
-  if (getSigmaMaxAttr() &&
-      failed(verifyPositive(*this, "sigma_max", toDouble(getSigmaMaxAttr()),
-                            kSigmaMaxWhy)))
-    return failure();
-  if (getHardCapMethodAttr() && getConstraint() != ConstraintKind::hard_cap)
-    return emitOpError() << "attribute 'hard_cap_method' needs constraint = "
-                            "hard_cap";
-  return success();
+  return verifyStepConstraint(*this, getConstraint(), getSigmaMaxAttr(),
+                              getHardCapMethodAttr());
 }
 
 //===----------------------------------------------------------------------===//

@@ -438,7 +438,7 @@ func.func @adamw_beta2(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32>
 // -----
 
 func.func @adamw_bound_without_constraint(%w: tensor<8x8xf32>, %lr: tensor<f64>) -> tensor<8x8xf32> {
-  // expected-error @below {{attribute 'sigma_max' needs a constraint}}
+  // expected-error @below {{attribute 'sigma_max' is given but constraint is none; set 'constraint' or drop 'sigma_max'}}
   %0, %1, %2 = lipt.adamw_step %w, %w, %w, %w, %lr, %lr {sigma_max = 1.0} : tensor<8x8xf32>, tensor<f64>, tensor<f64>
   return %0 : tensor<8x8xf32>
 }
