@@ -150,40 +150,19 @@ private:
     });
     Location loc =
         NameLoc::get(StringAttr::get(&ctx, "torch.ops.lipt." + req.liptOp));
-    OpBuilder b(&ctx);
     OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
-    b.setInsertionPointToEnd(module->getBody());
-    SmallVector<Type> argTypes;
-    for (const rt::TensorType &t : req.inputs)
-      argTypes.push_back(
-          RankedTensorType::get(t.shape, elementType(&ctx, t.dtype)));
-    SmallVector<Type> resultTypes(req.numResults, argTypes.front());
+    OpBuilder b = OpBuilder::atBlockEnd(module->getBody());
     Kernel kernel;
-    auto fn = func::FuncOp::create(b, loc, "kernel",
-                                   b.getFunctionType(argTypes, resultTypes));
-    b.setInsertionPointToEnd(fn.addEntryBlock());
-    SmallVector<NamedAttribute> attrs;
-    for (const auto &[name, value] : req.attrs)
-      if (Attribute a = toAttr(b, value))
-        attrs.push_back(b.getNamedAttr(name, a));
-    if (req.muonStep) {
-      // The optimizer program's own builder, as training uses it.
-      b.setInsertionPointToEnd(module->getBody());
-      fn.erase();
-      if (failed(lipt::buildMuonStepFunction(b, loc, *req.muonStep))) {
-        error = diagnostics;
-        return kernel;
-      }
-      kernel.muonStep = req.muonStep;
-    } else {
-      FailureOr<Operation *> op = lipt::createLiptOpFromPortable(
-          b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
-      if (failed(op)) {
-        error = diagnostics;
-        return kernel;
-      }
-      func::ReturnOp::create(b, loc, (*op)->getResults());
+    // lipt.muon_step: the optimizer program's own builder, as training uses.
+    bool built =
+        req.muonStep
+            ? succeeded(lipt::buildMuonStepFunction(b, loc, *req.muonStep))
+            : succeeded(buildPortableKernel(b, loc, req));
+    if (!built) {
+      error = diagnostics;
+      return kernel;
     }
+    kernel.muonStep = req.muonStep;
     FailureOr<std::unique_ptr<rt::Executable>> exe =
         lipt::compileForCpu(*module);
     if (failed(exe)) {
@@ -192,6 +171,32 @@ private:
     }
     kernel.exe = std::move(*exe);
     return kernel;
+  }
+
+  /// func.func @kernel around the op `req` names, its scalars converted to
+  /// the op's attributes through the portable mapping the importer uses.
+  static LogicalResult buildPortableKernel(OpBuilder &b, Location loc,
+                                           const KernelRequest &req) {
+    MLIRContext *ctx = b.getContext();
+    SmallVector<Type> argTypes;
+    for (const rt::TensorType &t : req.inputs)
+      argTypes.push_back(
+          RankedTensorType::get(t.shape, elementType(ctx, t.dtype)));
+    SmallVector<Type> resultTypes(req.numResults, argTypes.front());
+    auto fn = func::FuncOp::create(b, loc, "kernel",
+                                   b.getFunctionType(argTypes, resultTypes));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(fn.addEntryBlock());
+    SmallVector<NamedAttribute> attrs;
+    for (const auto &[name, value] : req.attrs)
+      if (Attribute a = toAttr(b, value))
+        attrs.push_back(b.getNamedAttr(name, a));
+    FailureOr<Operation *> op = lipt::createLiptOpFromPortable(
+        b, loc, "lipt." + req.liptOp, fn.getArguments(), resultTypes, attrs);
+    if (failed(op))
+      return failure();
+    func::ReturnOp::create(b, loc, (*op)->getResults());
+    return success();
   }
 
   static DialectRegistry registry() {
