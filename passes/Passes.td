@@ -24,18 +24,27 @@ def LowerSpectralCapPass : Pass<"lower-spectral-cap"> {
 }
 
 def LiptLowerToLinalgPass : Pass<"lipt-lower-to-linalg"> {
-  let summary = "Lower lipt's constraint, orthogonalization and Muon ops to "
-                "linalg/tensor/arith/math (model ops are not lowered yet)";
+  let summary = "Lower every lipt op (constraints, orthogonalization, "
+                "optimizer steps, the model's forward pass) to "
+                "linalg/tensor/arith/math";
   let description = [{
-    Every op is computed on batched [B, m, n] tensors in f32 (f64 stays f64;
-    f16/bf16 are extended and truncated back), with matrix products on the
-    smaller Gram side. muon_step is first decomposed into lipt.orthogonalize,
-    elementwise updates and the constraint op, which are then lowered.
-    Shapes must be static.
+    Every constraint op is computed on batched [B, m, n] tensors in f32 (f64
+    stays f64; f16/bf16 are extended and truncated back), with matrix
+    products on the smaller Gram side. The optimizer steps are first
+    decomposed into lipt.orthogonalize, elementwise updates and the
+    constraint op, which are then lowered. The model ops lower to their
+    inference forward pass: activations become one token matrix [1, N, d]
+    whose weight products are batched contractions (BLAS on the CPU),
+    attention runs per (batch, head) with the score tensor written once and
+    overwritten once in place, and lipt.embed checks every token id (one
+    outside [0, vocab) embeds as NaN, never read outside the table). Shapes
+    must be static.
 
     ```mlir
     %o = lipt.orthogonalize %g {schedule = #lipt.schedule<"muon5">} : tensor<8x32xf32>
     // becomes: X = G / (||G||_F + 1e-7); 5 x { A = X X^T; B = bA + cA^2; X = aX + B X }
+    %y = lipt.mlp %x, %win, %wout : ...
+    // becomes: H = X W_in^T; G = gelu(H) / 1.1289; Y = G W_out^T
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",

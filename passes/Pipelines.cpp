@@ -13,8 +13,10 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -40,6 +42,47 @@ struct CheckNoUnregisteredOpsPass
       return WalkResult::interrupt();
     });
     if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+/// math.erf on f64 -> a call to libm's erf (LLVM has no intrinsic for it).
+struct ErfToLibmCall : OpRewritePattern<math::ErfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ErfOp op,
+                                PatternRewriter &rw) const override {
+    if (!op.getType().isF64())
+      return failure();
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return failure();
+    auto fnType = rw.getFunctionType({rw.getF64Type()}, {rw.getF64Type()});
+    if (!module.lookupSymbol<func::FuncOp>("erf")) {
+      OpBuilder::InsertionGuard guard(rw);
+      rw.setInsertionPointToStart(module.getBody());
+      func::FuncOp::create(rw, op.getLoc(), "erf", fnType).setPrivate();
+    }
+    rw.replaceOpWithNewOp<func::CallOp>(op, "erf", rw.getF64Type(),
+                                        op.getOperand());
+    return success();
+  }
+};
+
+/// The GELU's erf, which no LLVM intrinsic covers: f32 as MLIR's polynomial
+/// approximation (no library needed, the same on every target), f64 as
+/// libm's erf (lipt-compile links -lm; the JIT finds it in the process).
+struct LowerErfPass : PassWrapper<LowerErfPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerErfPass)
+  StringRef getArgument() const final { return "lipt-lower-erf"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry
+        .insert<func::FuncDialect, arith::ArithDialect, math::MathDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populatePolynomialApproximateErfPattern(patterns);
+    patterns.add<ErfToLibmCall>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -103,6 +146,8 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  // erf (the GELU) has no LLVM intrinsic.
+  pm.addPass(std::make_unique<LowerErfPass>());
   // Everything left (func, cf, arith, math, memref) -> LLVM dialect.
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

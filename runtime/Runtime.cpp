@@ -21,12 +21,17 @@ const char *dtypeName(DType t) {
     return "f16";
   case DType::bf16:
     return "bf16";
+  case DType::i32:
+    return "i32";
+  case DType::i64:
+    return "i64";
   }
   return "?";
 }
 
 bool parseDType(const std::string &name, DType &out) {
-  for (DType t : {DType::f32, DType::f64, DType::f16, DType::bf16})
+  for (DType t : {DType::f32, DType::f64, DType::f16, DType::bf16, DType::i32,
+                  DType::i64})
     if (name == dtypeName(t)) {
       out = t;
       return true;
@@ -37,8 +42,10 @@ bool parseDType(const std::string &name, DType &out) {
 size_t dtypeSize(DType t) {
   switch (t) {
   case DType::f64:
+  case DType::i64:
     return 8;
   case DType::f32:
+  case DType::i32:
     return 4;
   case DType::f16:
   case DType::bf16:
@@ -122,7 +129,7 @@ Status parseTensorType(const std::string &spec, TensorType &type) {
     if (x == std::string::npos) {
       if (!parseDType(part, type.dtype))
         return Status::error("unknown element type '" + part + "' in '" + spec +
-                             "' (expected f32, f64, f16 or bf16)");
+                             "' (expected f32, f64, f16, bf16, i32 or i64)");
       type.shape = shape;
       return Status::success();
     }
@@ -231,6 +238,16 @@ double HostTensor::get(int64_t i) const {
     std::memcpy(&h, p, 2);
     return type.dtype == DType::f16 ? halfToFloat(h) : bfloat16ToFloat(h);
   }
+  case DType::i32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  case DType::i64: {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return double(v);
+  }
   }
   return 0;
 }
@@ -251,6 +268,16 @@ void HostTensor::set(int64_t i, double v) {
     uint16_t h = type.dtype == DType::f16 ? floatToHalf(float(v))
                                           : floatToBFloat16(float(v));
     std::memcpy(p, &h, 2);
+    return;
+  }
+  case DType::i32: {
+    int32_t i = int32_t(v);
+    std::memcpy(p, &i, 4);
+    return;
+  }
+  case DType::i64: {
+    int64_t i = int64_t(v);
+    std::memcpy(p, &i, 8);
     return;
   }
   }

@@ -77,7 +77,8 @@ std::string formatTensor(const HostTensor &t) {
   std::ostringstream os;
   os << t.type.str() << "=";
   const std::vector<int64_t> &shape = t.type.shape;
-  int precision = t.type.dtype == DType::f64 ? 16 : 7;
+  bool integer = t.type.dtype == DType::i32 || t.type.dtype == DType::i64;
+  int precision = integer ? 19 : t.type.dtype == DType::f64 ? 16 : 7;
   if (shape.empty()) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%.*g", precision, t.get(0));
@@ -176,10 +177,14 @@ Status parseNpy(std::string_view file, const std::string &path,
     type.dtype = DType::f64;
   else if (descr == "<f2")
     type.dtype = DType::f16;
+  else if (descr == "<i4")
+    type.dtype = DType::i32;
+  else if (descr == "<i8")
+    type.dtype = DType::i64;
   else
     return Status::error(path + ": field 'descr' is '" + descr +
-                         "'; lipt reads little-endian float16/32/64 (<f2, "
-                         "<f4, <f8)");
+                         "'; lipt reads little-endian float16/32/64 and "
+                         "int32/64 (<f2, <f4, <f8, <i4, <i8)");
   if (fortran.find("False") == std::string::npos)
     return Status::error(path + ": field 'fortran_order' must be False (C "
                                 "order)");
@@ -232,6 +237,12 @@ Status writeNpy(const std::string &path, const HostTensor &t) {
     break;
   case DType::f16:
     descr = "<f2";
+    break;
+  case DType::i32:
+    descr = "<i4";
+    break;
+  case DType::i64:
+    descr = "<i8";
     break;
   case DType::bf16:
     return Status::error(path + ": NumPy has no bfloat16 dtype; convert the "

@@ -69,6 +69,10 @@ Type elementTypeOf(Builder &b, ::lipt_runtime::DType t) {
     return b.getF16Type();
   case ::lipt_runtime::DType::bf16:
     return b.getBF16Type();
+  case ::lipt_runtime::DType::i32:
+    return b.getI32Type();
+  case ::lipt_runtime::DType::i64:
+    return b.getI64Type();
   case ::lipt_runtime::DType::f32:
     break;
   }

@@ -35,6 +35,10 @@ c10::ScalarType toScalarType(rt::DType t) {
     return c10::ScalarType::Half;
   case rt::DType::bf16:
     return c10::ScalarType::BFloat16;
+  case rt::DType::i32:
+    return c10::ScalarType::Int;
+  case rt::DType::i64:
+    return c10::ScalarType::Long;
   }
   return c10::ScalarType::Float;
 }

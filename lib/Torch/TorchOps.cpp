@@ -66,6 +66,10 @@ Type elementType(MLIRContext *ctx, rt::DType t) {
     return Float16Type::get(ctx);
   case rt::DType::bf16:
     return BFloat16Type::get(ctx);
+  case rt::DType::i32:
+    return IntegerType::get(ctx, 32);
+  case rt::DType::i64:
+    return IntegerType::get(ctx, 64);
   case rt::DType::f32:
     break;
   }

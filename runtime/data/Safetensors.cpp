@@ -27,12 +27,17 @@ const char *safetensorsDType(DType t) {
     return "F16";
   case DType::bf16:
     return "BF16";
+  case DType::i32:
+    return "I32";
+  case DType::i64:
+    return "I64";
   }
   return "?";
 }
 
 bool parseSafetensorsDType(const std::string &s, DType &out) {
-  for (DType t : {DType::f32, DType::f64, DType::f16, DType::bf16})
+  for (DType t : {DType::f32, DType::f64, DType::f16, DType::bf16, DType::i32,
+                  DType::i64})
     if (s == safetensorsDType(t)) {
       out = t;
       return true;
@@ -174,7 +179,7 @@ Status parseSafetensors(std::string_view fileBytes, const std::string &path,
     TensorType type;
     if (!parseSafetensorsDType(dtype->string, type.dtype))
       return Status::error(where + ": field 'dtype' is '" + dtype->string +
-                           "'; lipt reads F32, F64, F16 and BF16");
+                           "'; lipt reads F32, F64, F16, BF16, I32 and I64");
     for (const JsonValue &d : shape->array) {
       if (!d.isInteger || d.integer < 0)
         return Status::error(where + ": field 'shape' has a bad dimension");

@@ -43,7 +43,7 @@ CASES = {
     "overflowing-shape": manifest(functions=function(
         inputs=["4611686018427387904x4xf32"])),
     "negative-dim": manifest(functions=function(inputs=["-1x3xf32"])),
-    "bad-dtype": manifest(functions=function(inputs=["2x3xi32"])),
+    "bad-dtype": manifest(functions=function(inputs=["2x3xi16"])),
     "other-abi": manifest(abi=2),
     "other-target": manifest(target="cuda"),
     "missing-entry": manifest(functions=function(entry="lipt_call_g")),

@@ -15,7 +15,7 @@
 // RUN: not lipt-run %s --function=soft_cap --input=@%t/missing.npy 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: printf 'not a numpy file' > %t/bad.npy && not lipt-run %s --function=soft_cap --input=@%t/bad.npy 2>&1 | FileCheck %s --check-prefix=CORRUPT
 // RUN: not lipt-run %s --function=soft_cap --input='4x3xf32=[1, 2, 3]' 2>&1 | FileCheck %s --check-prefix=VALUES
-// RUN: not lipt-run %s --function=soft_cap --input='4x3xi32=0' 2>&1 | FileCheck %s --check-prefix=ELTYPE
+// RUN: not lipt-run %s --function=soft_cap --input='4x3xi16=0' 2>&1 | FileCheck %s --check-prefix=ELTYPE
 // RUN: not lipt-run %s 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // RUN: not lipt-run %t/does-not-exist.mlir --function=f 2>&1 | FileCheck %s --check-prefix=NOFILE
 
@@ -35,7 +35,7 @@
 // MISSING: lipt-run: error: --input #0: {{.*}}missing.npy: cannot open file
 // CORRUPT: lipt-run: error: --input #0: {{.*}}bad.npy: not a .npy file (bad magic)
 // VALUES: lipt-run: error: --input #0: tensor literal for 4x3xf32 has 3 values, expected 12 (or 1 to splat)
-// ELTYPE: lipt-run: error: --input #0: unknown element type 'i32' in '4x3xi32' (expected f32, f64, f16 or bf16)
+// ELTYPE: lipt-run: error: --input #0: unknown element type 'i16' in '4x3xi16' (expected f32, f64, f16, bf16, i32 or i64)
 // NOFUNC: lipt-run: error: {{.*}}lipt-run.mlir has no model to train (no function ends in lipt.head); pass --function=NAME
 // NOFILE: lipt-run: error: {{.*}}does-not-exist.mlir: cannot open file (No such file or directory)
 

@@ -25,6 +25,9 @@ void populateLowerSpectralCapPatterns(RewritePatternSet &patterns);
 /// Lowerings of every lipt op (includes the cap patterns and the Muon
 /// step's decomposition).
 void populateLiptToLinalgPatterns(RewritePatternSet &patterns);
+/// The model ops' forward pass (embed, linear, attention, mlp, layer_norm,
+/// convex_residual, head) for inference.
+void populateLowerModelOpsPatterns(RewritePatternSet &patterns);
 /// lipt.muon_step -> lipt.orthogonalize, elementwise updates and the
 /// constraint op.
 void populateDecomposeMuonStepPatterns(RewritePatternSet &patterns);

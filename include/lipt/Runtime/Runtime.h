@@ -20,8 +20,8 @@
 namespace lipt_runtime {
 
 /// Element types lipt computes on.
-enum class DType { f32, f64, f16, bf16 };
-/// "f32", "f64", "f16", "bf16".
+enum class DType { f32, f64, f16, bf16, i32, i64 };
+/// "f32", "f64", "f16", "bf16", "i32", "i64" (integers: token ids).
 const char *dtypeName(DType t);
 /// Parses a name as dtypeName prints it; false if unknown.
 bool parseDType(const std::string &name, DType &out);
@@ -146,7 +146,7 @@ struct HostTensor {
   std::vector<uint8_t> bytes;
   explicit HostTensor(TensorType t = {});
   TensorView view() { return {bytes.data(), type, Device{}}; }
-  /// Element i as a double (f16/bf16 widened).
+  /// Element i as a double (f16/bf16 widened; integers exact below 2^53).
   double get(int64_t i) const;
   void set(int64_t i, double v);
 };

@@ -61,14 +61,19 @@ FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
       out.dtype = rt::DType::f16;
     else if (elt.isBF16())
       out.dtype = rt::DType::bf16;
+    else if (elt.isSignlessInteger(32))
+      out.dtype = rt::DType::i32;
+    else if (elt.isSignlessInteger(64))
+      out.dtype = rt::DType::i64;
     else
       ok = false;
   }
   if (!ok)
-    return fn.emitError() << "function '" << fn.getName() << "' " << what
-                          << " #" << index << " has type " << type
-                          << "; compiled functions take and return statically "
-                             "shaped tensors of f32, f64, f16 or bf16";
+    return fn.emitError()
+           << "function '" << fn.getName() << "' " << what << " #" << index
+           << " has type " << type
+           << "; compiled functions take and return statically "
+              "shaped tensors of f32, f64, f16, bf16, i32 or i64";
   out.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
   // Sizes are computed in int64 by the compiled code and the callers; a
   // shape past that would wrap and under-allocate.

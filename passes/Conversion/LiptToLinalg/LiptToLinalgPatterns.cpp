@@ -279,7 +279,6 @@ struct LowerRmsProject : OpRewritePattern<RmsProjectOp> {
                                 PatternRewriter &rw) const override {
     RankedTensorType type = op.getType();
     MatrixBuilder mb(rw, op.getLoc(), type.getElementType());
-    OpBuilder &b = mb.builder();
     Value x = mb.convertElementType(op.getWeight(), mb.computeType());
     int64_t rank = type.getRank(), axis = op.getReducedAxis();
     auto [ss, dropAxis] = sumOfSquaresAlong(mb, x, axis);
@@ -544,6 +543,7 @@ void mlir::lipt::populateLiptToLinalgPatterns(RewritePatternSet &patterns) {
                PowerIterationConstraint<SpectralWeightDecayOp>, LowerRmsProject,
                LowerOddPolynomial>(patterns.getContext());
   populateDecomposeMuonStepPatterns(patterns);
+  populateLowerModelOpsPatterns(patterns);
 }
 
 void mlir::lipt::populateDecomposeMuonStepPatterns(
