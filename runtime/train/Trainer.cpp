@@ -4,6 +4,7 @@
 
 #include "Certificate.h"
 #include "TorchModel.h"
+#include "TrainSupport.h"
 
 #include "lipt/Runtime/Json.h"
 
@@ -39,15 +40,6 @@ namespace {
 std::atomic<bool> interrupted{false};
 extern "C" void onInterrupt(int) { interrupted = true; }
 
-/// Errors inside the trainer: caught once at the entry points.
-struct TrainError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-void check(const rt::Status &s) {
-  if (!s)
-    throw TrainError(s.message);
-}
-
 /// `text` parsed as JSON, or `fallback` if it is not.
 rt::JsonValue parseJsonOr(const std::string &text, rt::JsonValue fallback) {
   rt::JsonValue v;
@@ -63,12 +55,6 @@ std::string format(const char *fmt, ...) {
   std::vsnprintf(buf, sizeof buf, fmt, args);
   va_end(args);
   return buf;
-}
-
-void setThreads(int threads) {
-  int n =
-      threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-  torch::set_num_threads(n);
 }
 
 //===----------------------------------------------------------------------===//
@@ -274,12 +260,11 @@ struct HistoryEntry {
   }
 };
 
-/// Seeds of the data streams: training batch t and the fixed validation
-/// batches (the Python cross-check mirrors these).
+/// The seed of training batch t (the Python cross-check mirrors it; the
+/// validation stream is forEachValidationBatch's).
 uint64_t trainSeed(int64_t seed, int64_t step) {
   return uint64_t(seed) * 1000003ull + uint64_t(step);
 }
-uint64_t validationSeed(int64_t seed) { return ~uint64_t(seed); }
 
 /// One writer per output directory: an exclusive flock on DIR/.lipt-run.lock
 /// for the run's lifetime. A second lipt-run on the same --out fails at once
@@ -339,15 +324,6 @@ std::string newRunId() {
   char text[20];
   std::snprintf(text, sizeof text, "%08x%08x", rd(), rd());
   return text;
-}
-
-/// Every checkpoint lipt writes carries a checksum (Safetensors.h); one
-/// without it was not written by lipt, or had it removed.
-void requireChecksum(const rt::Safetensors &file, const std::string &path) {
-  if (!file.checksumVerified)
-    throw TrainError(path + ": metadata '" + rt::kChecksumKey +
-                     "' is missing; lipt writes it into every checkpoint, "
-                     "and reads none without it");
 }
 
 class Run {
@@ -419,40 +395,28 @@ private:
 };
 
 void Run::loadData() {
-  check(rt::CharCorpus::load(opts.dataPath, corpus));
-  if (int64_t(corpus.vocabulary.size()) != spec.vocab)
-    throw TrainError(opts.modelFile + ": the model's vocabulary is " +
-                     std::to_string(spec.vocab) + " but the corpus " +
-                     opts.dataPath + " has " +
-                     std::to_string(corpus.vocabulary.size()) +
-                     " distinct characters (set the embedding and head to [" +
-                     std::to_string(corpus.vocabulary.size()) + ", d])");
-  for (auto *split : {&corpus.train, &corpus.validation})
-    if (int64_t(split->size()) < spec.seqLen + 1)
-      throw TrainError(opts.dataPath + ": a split has " +
-                       std::to_string(split->size()) +
-                       " characters, fewer than seq_len + 1 = " +
-                       std::to_string(spec.seqLen + 1));
+  loadCorpusFor(spec, opts.modelFile, opts.dataPath, corpus);
 }
 
 std::pair<double, double> Run::evaluate() {
   torch::NoGradGuard noGrad;
-  rt::SplitMix64 rng(validationSeed(spec.seed));
   double loss = 0, correct = 0;
-  for (int64_t b = 0; b < spec.evalBatches; ++b) {
-    if (interrupted) // the caller checkpoints and stops
-      return {NAN, NAN};
-    std::vector<int32_t> in, target;
-    check(corpus.sample(corpus.validation, spec.batch, spec.seqLen, rng, in,
-                        target));
-    torch::Tensor logits = model.forward(idsTensor(in));
-    torch::Tensor t = idsTensor(target);
-    loss += torch::nn::functional::cross_entropy(
-                logits.reshape({-1, spec.vocab}), t.reshape({-1}))
-                .item<double>();
-    correct +=
-        (logits.argmax(-1) == t).to(torch::kFloat64).mean().item<double>();
-  }
+  forEachValidationBatch(
+      spec, corpus, spec.evalBatches,
+      [&](const std::vector<int32_t> &in, const std::vector<int32_t> &target) {
+        if (interrupted) // the caller checkpoints and stops
+          return false;
+        torch::Tensor logits = model.forward(idsTensor(in));
+        torch::Tensor t = idsTensor(target);
+        loss += torch::nn::functional::cross_entropy(
+                    logits.reshape({-1, spec.vocab}), t.reshape({-1}))
+                    .item<double>();
+        correct +=
+            (logits.argmax(-1) == t).to(torch::kFloat64).mean().item<double>();
+        return true;
+      });
+  if (interrupted)
+    return {NAN, NAN};
   return {loss / double(spec.evalBatches), correct / double(spec.evalBatches)};
 }
 
@@ -871,23 +835,11 @@ rt::Status certifyCheckpoint(const std::string &checkpoint,
   wasInterrupted = false;
   try {
     setThreads(threads);
-    rt::Safetensors file;
-    check(rt::readSafetensors(checkpoint, file));
-    requireChecksum(file, checkpoint);
-    auto it = file.metadata.find("lipt.config");
-    if (it == file.metadata.end())
-      throw TrainError(checkpoint + ": metadata 'lipt.config' is missing "
-                                    "(not a lipt checkpoint)");
-    ModelSpec spec;
-    rt::Status s = fromJson(it->second, spec);
-    if (!s)
-      throw TrainError(checkpoint + ": " + s.message);
-    TorchModel model(spec);
-    check(model.load(file, checkpoint));
+    std::unique_ptr<TorchModel> model = loadCheckpointModel(checkpoint);
     catchInterrupts();
     Certificate cert;
     try {
-      cert = certifyTrained(model);
+      cert = certifyTrained(*model);
     } catch (const CertificationInterrupted &) {
       wasInterrupted = true;
       return rt::Status::success();

@@ -4,6 +4,7 @@
 
 #include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/Json.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -115,6 +116,36 @@ int certify(const Options &options) {
   return 0;
 }
 
+/// --eval: the validation loss and accuracy as JSON on stdout.
+int evaluate(const Options &options, const CompilerHooks &hooks) {
+  if (!options.evalWithTorch && !hooks.compileForward)
+    return fail("--eval compiles the model's forward pass, and this lipt-run "
+                "(the runtime-only build) has no compiler; pass "
+                "--eval-backend=torch");
+  lipt_train::EvalOptions eval;
+  eval.checkpoint = options.evalCheckpoint;
+  eval.threads = options.threads;
+  eval.batches = options.evalBatches;
+  if (rt::Status found = rt::resolveCorpusPath(options.dataPath, eval.dataPath);
+      !found)
+    return fail(found.message);
+  lipt_train::EvalResult result;
+  rt::Status s = lipt_train::evaluateCheckpoint(
+      eval, options.evalWithTorch ? nullptr : &hooks.compileForward, result);
+  if (!s)
+    return fail(s.message);
+  rt::JsonValue out = rt::JsonValue::makeObject();
+  out.set("checkpoint", eval.checkpoint);
+  out.set("backend", options.evalWithTorch ? "torch" : "compiled");
+  out.set("data", eval.dataPath);
+  out.set("val_loss", result.valLoss);
+  out.set("val_acc", result.valAcc);
+  out.set("batches", (long long)result.batches);
+  out.set("tokens", (long long)result.tokens);
+  std::fputs((rt::writeJson(out, 2) + "\n").c_str(), stdout);
+  return 0;
+}
+
 } // namespace
 
 int trainSpec(const Options &options, lipt_train::ModelSpec spec,
@@ -145,12 +176,14 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
   return exitCode(lipt_train::train(spec, kernels.get(), train), reporter);
 }
 
-int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner) {
+int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
   Options options;
   if (std::optional<int> exit = parseCommandLine(argc, argv, options))
     return *exit;
   if (!options.certify.empty())
     return certify(options);
+  if (!options.evalCheckpoint.empty())
+    return evaluate(options, hooks);
   if (options.run.source.empty())
     return fail("no model file (usage: lipt-run model.mlir [--data PATH] "
                 "[--steps N] [--out DIR] [--resume], or --certify "
@@ -158,7 +191,7 @@ int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner) {
   // An artifact (lipt-compile's output) runs without compiling anything.
   if (rt::isArtifactFile(options.run.source))
     return runArtifactFile(options);
-  if (!moduleRunner) {
+  if (!hooks.runModule) {
     if (rt::Status file =
             rt::checkRegularFile(options.run.source, rt::kMaxArtifactBytes);
         !file)
@@ -168,7 +201,7 @@ int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner) {
                 "build) has no compiler: compile it elsewhere with "
                 "`lipt-compile x.mlir -o x.lipt.so`");
   }
-  return moduleRunner(options);
+  return hooks.runModule(options);
 }
 
 } // namespace lipt_run

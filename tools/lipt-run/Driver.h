@@ -14,6 +14,7 @@
 #include "Options.h"
 
 #include "lipt/Runtime/Runtime.h"
+#include "lipt/Train/Evaluate.h"
 #include "lipt/Train/ModelSpec.h"
 
 #include <memory>
@@ -24,10 +25,19 @@ namespace lipt_run {
 /// code. Only the full build has one.
 using ModuleRunner = int (*)(const Options &options);
 
-/// lipt-run after host tuning: parses the command line, then certifies a
-/// checkpoint, or runs an artifact, or hands a module to `moduleRunner`
-/// (null in the runtime-only build: a .mlir is then an error saying so).
-int runLiptRun(int argc, char **argv, ModuleRunner moduleRunner);
+/// What only the full build can do: read .mlir files and compile.
+struct CompilerHooks {
+  /// Trains a .mlir file's model or runs its functions.
+  ModuleRunner runModule = nullptr;
+  /// Compiles a checkpoint's model forward pass (--eval).
+  lipt_train::ForwardFactory compileForward;
+};
+
+/// lipt-run after host tuning: parses the command line, then certifies or
+/// evaluates a checkpoint, or runs an artifact, or hands a module to
+/// `hooks.runModule` (the runtime-only build has no hooks: a .mlir, or the
+/// compiled --eval, is then an error saying so).
+int runLiptRun(int argc, char **argv, const CompilerHooks &hooks);
 
 /// Trains `spec` (with --steps applied) with `kernels`, which this process
 /// compiled `compilations` times (1 from a .mlir, 0 from an artifact); null

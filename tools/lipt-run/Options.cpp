@@ -12,7 +12,7 @@
 namespace lipt_run {
 namespace {
 
-enum class Category { run, train, hidden };
+enum class Category { run, train, eval, hidden };
 
 struct Option {
   const char *name;      // without the leading --
@@ -125,6 +125,30 @@ std::vector<Option> optionTable(Options &o) {
          error = "must be compiled or reference, got '" + v + "'";
          return false;
        }},
+      {"eval", "checkpoint", Category::eval,
+       "Validation loss and accuracy of a checkpoint (model.safetensors) "
+       "on training's validation windows, as JSON",
+       text(o.evalCheckpoint)},
+      {"eval-backend", "compiled|torch", Category::eval,
+       "The forward pass --eval runs: the model ops compiled (default), or "
+       "the LibTorch driver's",
+       [&o](const std::string &v, std::string &error) {
+         if (v == "compiled" || v == "torch") {
+           o.evalWithTorch = v == "torch";
+           return true;
+         }
+         error = "must be compiled or torch, got '" + v + "'";
+         return false;
+       }},
+      {"eval-batches", "N", Category::eval,
+       "Validation batches (default: the config's eval_batches)",
+       [&o](const std::string &v, std::string &error) {
+         if (!parseInteger(v, o.evalBatches) || o.evalBatches < 1) {
+           error = "must be an integer >= 1, got '" + v + "'";
+           return false;
+         }
+         return true;
+       }},
       {"debug-inject-nan-at-step", "K", Category::hidden,
        "Testing only: make the loss NaN at this step",
        integer(o.injectNanAtStep)},
@@ -155,6 +179,7 @@ void printHelp(const std::vector<Option> &table, bool hidden) {
   };
   section(Category::run, "Running one function (--function)");
   section(Category::train, "Training (without --function)");
+  section(Category::eval, "Evaluating a checkpoint (--eval)");
   if (hidden)
     section(Category::hidden, "Testing only (--help-hidden)");
   std::cout << "\nGeneric Options:\n\n"

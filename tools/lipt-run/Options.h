@@ -31,6 +31,10 @@ struct Options {
   int64_t injectNanAtStep = -1, killInCheckpointAtStep = -1;
   // Certification.
   std::string certify, certifyOut;
+  // Evaluation (--eval).
+  std::string evalCheckpoint;
+  bool evalWithTorch = false; // --eval-backend=torch
+  int64_t evalBatches = 0;    // 0: the config's eval_batches
 };
 
 /// Parses argv into `out`. Returns an exit code when the program should stop

@@ -14,5 +14,5 @@
 int main(int argc, char **argv) {
   // Before anything else: BLAS and OpenMP read these settings at load time.
   lipt_runtime::tuneHostOrReexec(argv, "lipt-run");
-  return lipt_run::runLiptRun(argc, argv, /*moduleRunner=*/nullptr);
+  return lipt_run::runLiptRun(argc, argv, /*hooks=*/{});
 }

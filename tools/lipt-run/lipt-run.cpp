@@ -20,6 +20,7 @@
 #include "Driver.h"
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/ModelImport/ModelFunction.h"
 #include "lipt/ModelImport/ModelImport.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Tools/ModuleFile.h"
@@ -77,9 +78,45 @@ static int runModule(const lipt_run::Options &options) {
   return lipt_run::runFunction(**exe, options.run);
 }
 
+/// --eval's compiled forward: the checkpoint's model function
+/// (buildModelFunction, batch = the config's batch) through the CPU backend,
+/// called with the checkpoint's weights bound to its weight arguments.
+static rt::Status compileForward(const lipt_train::ModelSpec &spec,
+                                 const std::vector<rt::NamedTensor> &weights,
+                                 lipt_train::ForwardFn &out) {
+  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  OwningOpRef<ModuleOp> module =
+      lipt::buildModelFunction(spec, spec.batch, context.get());
+  FailureOr<std::unique_ptr<rt::Executable>> exe =
+      lipt::getCpuBackend().compile(*module);
+  if (failed(exe))
+    return rt::Status::error("the model's forward pass did not compile");
+  std::shared_ptr<rt::Executable> model = std::move(*exe);
+  auto bound = std::make_shared<std::vector<rt::NamedTensor>>(weights);
+  rt::TensorType tokenType{rt::DType::i32, {spec.batch, spec.seqLen}};
+  rt::TensorType logitType{rt::DType::f32,
+                           {spec.batch, spec.seqLen, spec.vocab}};
+  out = [model, bound, tokenType, logitType](const std::vector<int32_t> &tokens,
+                                             std::vector<float> &logits) {
+    if (int64_t(tokens.size()) != tokenType.numElements())
+      return rt::Status::error("the compiled forward takes " + tokenType.str() +
+                               " tokens");
+    std::vector<rt::TensorView> inputs{
+        {const_cast<int32_t *>(tokens.data()), tokenType, {}}};
+    for (rt::NamedTensor &w : *bound)
+      inputs.push_back(w.tensor.view());
+    logits.resize(size_t(logitType.numElements()));
+    return model->invoke("model", inputs, {{logits.data(), logitType, {}}});
+  };
+  return rt::Status::success();
+}
+
 int main(int argc, char **argv) {
   // Before anything else: BLAS and OpenMP read these settings at load time.
   rt::tuneHostOrReexec(argv, "lipt-run");
   llvm::InitLLVM init(argc, argv); // stack traces on a crash
-  return lipt_run::runLiptRun(argc, argv, runModule);
+  lipt_run::CompilerHooks hooks;
+  hooks.runModule = runModule;
+  hooks.compileForward = compileForward;
+  return lipt_run::runLiptRun(argc, argv, hooks);
 }
