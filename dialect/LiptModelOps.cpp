@@ -194,6 +194,20 @@ LogicalResult ConvexResidualOp::verify() {
 
 LogicalResult LiptDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
+  // Declared by a third party's op: its Lipschitz constant (--lipt-certify).
+  if (attr.getName() == "lipt.lipschitz") {
+    auto k = dyn_cast<FloatAttr>(attr.getValue());
+    if (!k || !std::isfinite(k.getValueAsDouble()) || k.getValueAsDouble() < 0)
+      return op->emitError() << "'lipt.lipschitz' must be a finite float >= "
+                                "0 (the op's Lipschitz constant)";
+    return success();
+  }
+  // Written by --lipt-certify on a model function.
+  if (attr.getName() == "lipt.certificate") {
+    if (!isa<DictionaryAttr>(attr.getValue()))
+      return op->emitError() << "'lipt.certificate' must be a dictionary";
+    return success();
+  }
   if (attr.getName() != "lipt.train")
     return op->emitError() << "unknown lipt attribute '" << attr.getName()
                            << "'";

@@ -10,12 +10,17 @@
 #define LIPT_MODEL_OPS_TD
 
 include "LiptAttrs.td"
+include "LiptInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 
 def Lipt_Activations : RankedTensorOf<[F64, F32, F16, BF16]>;
 
-def Lipt_EmbedOp : Lipt_Op<"embed", [Pure]> {
+// Every model op states its part of the certified bound (Lipschitz.cpp).
+defvar LipschitzStepOp =
+    DeclareOpInterfaceMethods<LipschitzOpInterface, ["getLipschitzStep"]>;
+
+def Lipt_EmbedOp : Lipt_Op<"embed", [Pure, LipschitzStepOp]> {
   let summary = "token embedding: rows of the [vocab, d] table";
   let description = [{
     Each token column has RMS norm <= 1 (lipt.rms_project keeps it so).
@@ -32,7 +37,7 @@ def Lipt_EmbedOp : Lipt_Op<"embed", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Lipt_LinearOp : Lipt_Op<"linear", [Pure]> {
+def Lipt_LinearOp : Lipt_Op<"linear", [Pure, LipschitzStepOp]> {
   let summary = "x W^T with a weight constrained to RMS->RMS norm <= sigma_max";
   let description = [{
     `constraint` (none | soft_cap | hard_cap | hammer | normalize) and
@@ -55,7 +60,7 @@ def Lipt_LinearOp : Lipt_Op<"linear", [Pure]> {
 }
 
 def Lipt_AttentionOp : Lipt_Op<"attention",
-    [Pure, AllTypesMatch<["wq", "wk", "wv", "wo"]>]> {
+    [Pure, AllTypesMatch<["wq", "wk", "wv", "wo"]>, LipschitzStepOp]> {
   let summary = "1/d attention with RoPE, a causal mask and the 1/3 output factor";
   let description = [{
     q, k, v = W_q x, W_k x, W_v x split into `heads`; RoPE on q and k when
@@ -86,7 +91,7 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
   let hasVerifier = 1;
 }
 
-def Lipt_MlpOp : Lipt_Op<"mlp", [Pure]> {
+def Lipt_MlpOp : Lipt_Op<"mlp", [Pure, LipschitzStepOp]> {
   let summary = "W_out gelu(W_in x) / 1.1289 (1.1289: GELU's largest slope)";
   let description = [{
     `constraint` and `sigma_max` (RMS->RMS) apply to both weights.
@@ -110,7 +115,7 @@ def Lipt_MlpOp : Lipt_Op<"mlp", [Pure]> {
 }
 
 def Lipt_LayerNormOp : Lipt_Op<"layer_norm",
-    [Pure, AllTypesMatch<["input", "result"]>]> {
+    [Pure, AllTypesMatch<["input", "result"]>, LipschitzStepOp]> {
   let summary = "parameter-free LayerNorm over the last dim (baselines only)";
   let description = [{
     (x - mean) / sqrt(var + eps) over the last dimension, without a learned
@@ -130,7 +135,7 @@ def Lipt_LayerNormOp : Lipt_Op<"layer_norm",
 }
 
 def Lipt_ConvexResidualOp : Lipt_Op<"convex_residual",
-    [SingleBlock, AllTypesMatch<["input", "result"]>]> {
+    [SingleBlock, AllTypesMatch<["input", "result"]>, LipschitzStepOp]> {
   let summary = "(1 - 1/N) x + (1/N) f(x), f given by the region";
   let description = [{
     One of the N = 2 * layers residual branches of the model; every
@@ -161,7 +166,7 @@ def Lipt_YieldOp : Lipt_Op<"yield", [Pure, Terminator,
   let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
-def Lipt_HeadOp : Lipt_Op<"head", [Pure]> {
+def Lipt_HeadOp : Lipt_Op<"head", [Pure, LipschitzStepOp]> {
   let summary = "logits = final_scale * x W^T, W [vocab, d] (unembedding rows RMS <= 1)";
   let arguments = (ins Lipt_Activations:$input, Lipt_Weight:$weight,
                    DefaultValuedAttr<F64Attr, "1.0">:$final_scale);

@@ -9,12 +9,16 @@
 #define LIPT_OPS_TD
 
 include "LiptAttrs.td"
+include "LiptInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-// Weight-in, weight-out constraint ops share their format.
+// Weight-in, weight-out constraint ops share their format, and each says
+// what it guarantees about its result's norm (Lipschitz.cpp).
 class Lipt_WeightMapOp<string mnemonic, list<Trait> traits = []>
     : Lipt_Op<mnemonic, !listconcat(traits,
-                                   [Pure, AllTypesMatch<["weight", "result"]>])> {
+                                   [Pure, AllTypesMatch<["weight", "result"]>,
+                                    DeclareOpInterfaceMethods<LipschitzOpInterface,
+                                        ["getResultNormBound"]>])> {
   let results = (outs Lipt_Weight:$result);
   let assemblyFormat = "$weight attr-dict `:` type($weight)";
   let hasVerifier = 1;

@@ -113,6 +113,44 @@ def LiptBatchSameShapePass : Pass<"lipt-batch-same-shape"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def LiptCertifyPass : Pass<"lipt-certify", "::mlir::ModuleOp"> {
+  let summary = "Certify a model function's Lipschitz bound from its IR";
+  let description = [{
+    Walks every function holding `lipt.embed` from the embedding to its
+    result and composes the LipschitzOpInterface steps of its ops
+    (paper-notes, "Certified Lipschitz bound"; the formulas are the host
+    certificate's, lipt/Runtime/Certify.h):
+
+    - `bound_a_sound` and `bound_a_reference_variant` from the weights'
+      exact RMS->RMS norms (float64): weights that are constants, or the
+      weight arguments a checkpoint binds (`checkpoint=PATH`: its config's
+      weights, in checkpoint order, after the tokens argument);
+    - `bound_b_caps` from the bounds the constraint attributes promise (the
+      head's from Muon's row projection, when the module or checkpoint
+      trains with Muon), or that a constraint op producing a weight
+      guarantees.
+
+    Each bound is attached to the function as `lipt.certificate`; a bound
+    that does not exist is `null` with `<key>_reason` naming the op that
+    breaks it (a layer_norm, an unconstrained weight, an op of another
+    dialect that declares no bound). `json=PATH` (or `-` for stdout) writes
+    the certificate with the keys of lipt-run --certify's certificate.json.
+
+    ```mlir
+    func.func @model(...) attributes {lipt.certificate = {
+        bound_a_sound = 825.3 : f64, bound_a_reference_variant = 725.1 : f64,
+        bound_b_caps = 13903.0 : f64}}
+    ```
+  }];
+  let options = [
+    Option<"checkpoint", "checkpoint", "std::string", /*default=*/"\"\"",
+           "A lipt checkpoint (model.safetensors) whose weights bind the "
+           "model function's weight arguments">,
+    Option<"json", "json", "std::string", /*default=*/"\"\"",
+           "Write the certificate as JSON here ('-': stdout)">,
+  ];
+}
+
 def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
   let summary = "Call BLAS for batched matrix products on buffers";
   let description = [{

@@ -6,37 +6,49 @@
 
 namespace lipt_runtime {
 
+double attentionLipschitz(const BlockNorms &n, double a, double s,
+                          BoundVariant variant) {
+  double scores = 2.0 * n.v * a * a * n.q * n.k;
+  return variant == BoundVariant::sound ? (n.o / 3.0) * (n.v + s * scores)
+                                        : (n.o / 3.0) * (n.v + scores) * s;
+}
+
+double attentionGain(const BlockNorms &n) { return n.o * n.v / 3.0; }
+
+double mlpLipschitz(const BlockNorms &n, BoundVariant variant) {
+  return variant == BoundVariant::sound ? n.mlpOut * n.mlpIn
+                                        : n.mlpOut * n.mlpIn / kGeluMaxSlope;
+}
+
+double mlpGain(const BlockNorms &n) {
+  return n.mlpOut * n.mlpIn / kGeluMaxSlope;
+}
+
+double convexResidualLipschitz(double alpha, double branchLipschitz) {
+  return (1 - alpha) + alpha * branchLipschitz;
+}
+
+double convexResidualBound(double alpha, double inputBound,
+                           double branchBound) {
+  return (1 - alpha) * inputBound + alpha * branchBound;
+}
+
+double rowRmsNormBound(double maxRowRms, int64_t fanIn) {
+  return maxRowRms * double(fanIn);
+}
+
 double lipschitzBound(const TransformerNorms &n, BoundVariant variant) {
-  if (n.blocks.empty())
-    return n.embed * n.head;
-  const double alpha = 1.0 / (2.0 * double(n.blocks.size()));
-  const double s = n.softmaxScale;
-
-  // 1. Activation-norm bounds before each attention branch. Dividing by
-  //    1.1289 is sound here: |gelu(x)| <= |x|.
-  std::vector<double> aAtt;
-  double a = 1.0;
+  // The embedding, then per layer the attention and MLP residual branches
+  // (activation bound a before each), then the head.
+  const double alpha = n.blocks.empty() ? 1.0 : 1.0 / (2.0 * n.blocks.size());
+  double L = n.embed, a = 1.0;
   for (const BlockNorms &b : n.blocks) {
-    aAtt.push_back(a);
-    a = (1 - alpha) * a + alpha * (b.o * b.v / 3.0) * a;
-    a = (1 - alpha) * a + alpha * (b.mlpOut * b.mlpIn / kGeluMaxSlope) * a;
+    L *= convexResidualLipschitz(
+        alpha, attentionLipschitz(b, a, n.softmaxScale, variant));
+    a = convexResidualBound(alpha, a, attentionGain(b) * a);
+    L *= convexResidualLipschitz(alpha, mlpLipschitz(b, variant));
+    a = convexResidualBound(alpha, a, mlpGain(b) * a);
   }
-
-  // 2. The Lipschitz recursion through the convex residual branches.
-  double L = n.embed;
-  for (std::size_t l = 0; l < n.blocks.size(); ++l) {
-    const BlockNorms &b = n.blocks[l];
-    double scores = 2.0 * b.v * aAtt[l] * aAtt[l] * b.q * b.k;
-    double lAtt = variant == BoundVariant::sound
-                      ? (b.o / 3.0) * (b.v + s * scores)
-                      : (b.o / 3.0) * (b.v + scores) * s;
-    double lMlp = variant == BoundVariant::sound
-                      ? b.mlpOut * b.mlpIn
-                      : b.mlpOut * b.mlpIn / kGeluMaxSlope;
-    L = (1 - alpha) * L + alpha * L * lAtt;
-    L = (1 - alpha) * L + alpha * L * lMlp;
-  }
-  // 3. The head.
   return L * n.head;
 }
 

@@ -208,4 +208,68 @@ std::string softCapCouplingProblem(double sigmaMax, double updateNorm,
   return os.str();
 }
 
+namespace {
+/// The largest eigenvalue of the symmetric n x n matrix `g` (destroyed):
+/// cyclic Jacobi sweeps until the off-diagonal part vanishes at double
+/// precision.
+double largestEigenvalue(std::vector<double> &g, int64_t n) {
+  auto at = [&](int64_t i, int64_t j) -> double & { return g[i * n + j]; };
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0, diag = 0;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        (i == j ? diag : off) += at(i, j) * at(i, j);
+    if (off <= 1e-32 * diag || off == 0)
+      break;
+    for (int64_t p = 0; p < n; ++p)
+      for (int64_t q = p + 1; q < n; ++q) {
+        double apq = at(p, q);
+        if (apq == 0)
+          continue;
+        double theta = (at(q, q) - at(p, p)) / (2 * apq);
+        double t = (theta >= 0 ? 1.0 : -1.0) /
+                   (std::abs(theta) + std::sqrt(theta * theta + 1));
+        double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (int64_t k = 0; k < n; ++k) { // columns p, q
+          double akp = at(k, p), akq = at(k, q);
+          at(k, p) = c * akp - s * akq;
+          at(k, q) = s * akp + c * akq;
+        }
+        for (int64_t k = 0; k < n; ++k) { // rows p, q
+          double apk = at(p, k), aqk = at(q, k);
+          at(p, k) = c * apk - s * aqk;
+          at(q, k) = s * apk + c * aqk;
+        }
+      }
+  }
+  double best = 0;
+  for (int64_t i = 0; i < n; ++i)
+    best = std::max(best, at(i, i));
+  return best;
+}
+} // namespace
+
+double largestSingularValue(const double *a, int64_t rows, int64_t cols) {
+  // G = A^T A (cols x cols) or A A^T (rows x rows), the smaller.
+  bool wide = rows < cols;
+  int64_t n = wide ? rows : cols, len = wide ? cols : rows;
+  auto elem = [&](int64_t i, int64_t k) { // row i of the side we square
+    return wide ? a[i * cols + k] : a[k * cols + i];
+  };
+  std::vector<double> g(size_t(n * n));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = i; j < n; ++j) {
+      double sum = 0;
+      for (int64_t k = 0; k < len; ++k)
+        sum += elem(i, k) * elem(j, k);
+      g[i * n + j] = g[j * n + i] = sum;
+    }
+  return std::sqrt(std::max(0.0, largestEigenvalue(g, n)));
+}
+
+double rmsToRmsNorm(const double *a, int64_t fanOut, int64_t fanIn) {
+  return std::sqrt(double(fanIn) / double(fanOut)) *
+         largestSingularValue(a, fanOut, fanIn);
+}
+
 } // namespace lipt_runtime

@@ -3,6 +3,7 @@
 #ifndef LIPT_DIALECT_LIPTOPS_H
 #define LIPT_DIALECT_LIPTOPS_H
 
+#include "lipt/Dialect/Lipschitz.h"
 #include "lipt/Dialect/LiptDialect.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"

@@ -16,6 +16,7 @@
 #ifndef LIPT_RUNTIME_CERTIFY_H
 #define LIPT_RUNTIME_CERTIFY_H
 
+#include <cstdint>
 #include <vector>
 
 namespace lipt_runtime {
@@ -35,6 +36,34 @@ struct TransformerNorms {
 };
 
 enum class BoundVariant { sound, reference };
+
+//===--- the bound, one map at a time -----------------------------------===//
+// Each map of the model has a Lipschitz constant on inputs whose tokens have
+// RMS norm <= a (the input's activation bound) and a bound on its outputs'
+// token norms. lipschitzBound composes them for the whole model; the
+// compiler's --lipt-certify composes the same functions op by op
+// (LipschitzOpInterface), so both give the same numbers.
+
+/// Attention W_o (1/3) softmax(q k^T s / d_head) v on inputs with token
+/// norms <= a: the value path plus s times the score path.
+double attentionLipschitz(const BlockNorms &n, double a, double softmaxScale,
+                          BoundVariant variant);
+/// Its outputs' token norms over its inputs': each output is a convex
+/// combination of values, so ||W_o|| ||W_v|| / 3.
+double attentionGain(const BlockNorms &n);
+/// The MLP W_out gelu(W_in x) / 1.1289 (GELU / 1.1289 is 1-Lipschitz).
+double mlpLipschitz(const BlockNorms &n, BoundVariant variant);
+/// Its gain: |gelu(x)| <= |x|, so ||W_out|| ||W_in|| / 1.1289.
+double mlpGain(const BlockNorms &n);
+/// A convex residual (1 - alpha) x + alpha f(x) whose branch f is
+/// `branchLipschitz`-Lipschitz.
+double convexResidualLipschitz(double alpha, double branchLipschitz);
+/// Its output bound from its input's and its branch's output bound.
+double convexResidualBound(double alpha, double inputBound, double branchBound);
+/// The RMS->RMS norm bound of a [fan_out, fan_in] matrix whose rows have
+/// RMS norm <= maxRowRms: ||W||_rr = sqrt(fan_in / fan_out) sigma_1 <=
+/// sqrt(fan_in / fan_out) ||W||_F <= maxRowRms * fan_in.
+double rowRmsNormBound(double maxRowRms, int64_t fanIn);
 
 /// The certified bound L of the notes' algorithm (N = 2 * layers convex
 /// residual branches, alpha = 1/N).

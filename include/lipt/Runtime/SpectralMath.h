@@ -118,6 +118,15 @@ struct MuonCoupling {
 };
 MuonCoupling muonStepCoupling(const MuonStepShape &shape, double lr);
 
+/// sigma_1 of the row-major [rows, cols] matrix `a`, in float64: the largest
+/// eigenvalue of the smaller Gram matrix by cyclic Jacobi rotations, which
+/// converge for every symmetric matrix (unlike a power iteration, whose
+/// estimate can sit below sigma_1: a certificate needs the value itself).
+double largestSingularValue(const double *a, int64_t rows, int64_t cols);
+/// The RMS->RMS norm of a [fan_out, fan_in] matrix: sqrt(fan_in / fan_out)
+/// sigma_1.
+double rmsToRmsNorm(const double *a, int64_t fanOut, int64_t fanIn);
+
 } // namespace lipt_runtime
 
 #endif // LIPT_RUNTIME_SPECTRALMATH_H
