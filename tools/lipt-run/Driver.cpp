@@ -5,6 +5,7 @@
 #include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/CharCorpus.h"
 #include "lipt/Runtime/Json.h"
+#include "lipt/Train/Robustness.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -146,6 +147,24 @@ int evaluate(const Options &options, const CompilerHooks &hooks) {
   return 0;
 }
 
+/// --robustness: the report as JSON on stdout (also when an attack broke
+/// the certificate, which is then the error).
+int robustness(const Options &options) {
+  lipt_train::RobustnessOptions robust;
+  robust.checkpoint = options.robustnessCheckpoint;
+  robust.threads = options.threads;
+  robust.batches = options.evalBatches;
+  if (rt::Status found =
+          rt::resolveCorpusPath(options.dataPath, robust.dataPath);
+      !found)
+    return fail(found.message);
+  rt::JsonValue report;
+  rt::Status s = lipt_train::robustnessReport(robust, report);
+  if (report.kind == rt::JsonValue::Object)
+    std::fputs((rt::writeJson(report, 2) + "\n").c_str(), stdout);
+  return s ? 0 : fail(s.message);
+}
+
 } // namespace
 
 int trainSpec(const Options &options, lipt_train::ModelSpec spec,
@@ -184,6 +203,8 @@ int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
     return certify(options);
   if (!options.evalCheckpoint.empty())
     return evaluate(options, hooks);
+  if (!options.robustnessCheckpoint.empty())
+    return robustness(options);
   if (options.run.source.empty())
     return fail("no model file (usage: lipt-run model.mlir [--data PATH] "
                 "[--steps N] [--out DIR] [--resume], or --certify "

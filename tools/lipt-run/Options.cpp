@@ -149,6 +149,11 @@ std::vector<Option> optionTable(Options &o) {
          }
          return true;
        }},
+      {"robustness", "checkpoint", Category::eval,
+       "Certified robustness of a checkpoint's predictions on the "
+       "validation windows (margins, certified radii, an attack inside "
+       "them), as JSON",
+       text(o.robustnessCheckpoint)},
       {"debug-inject-nan-at-step", "K", Category::hidden,
        "Testing only: make the loss NaN at this step",
        integer(o.injectNanAtStep)},
@@ -179,7 +184,7 @@ void printHelp(const std::vector<Option> &table, bool hidden) {
   };
   section(Category::run, "Running one function (--function)");
   section(Category::train, "Training (without --function)");
-  section(Category::eval, "Evaluating a checkpoint (--eval)");
+  section(Category::eval, "Evaluating a checkpoint (--eval, --robustness)");
   if (hidden)
     section(Category::hidden, "Testing only (--help-hidden)");
   std::cout << "\nGeneric Options:\n\n"

@@ -35,6 +35,8 @@ struct Options {
   std::string evalCheckpoint;
   bool evalWithTorch = false; // --eval-backend=torch
   int64_t evalBatches = 0;    // 0: the config's eval_batches
+  // Certified robustness (--robustness), over --eval-batches windows.
+  std::string robustnessCheckpoint;
 };
 
 /// Parses argv into `out`. Returns an exit code when the program should stop
