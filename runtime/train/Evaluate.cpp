@@ -56,11 +56,12 @@ ForwardFn torchForward(const TorchModel &model) {
 rt::Status evaluateCheckpoint(const EvalOptions &options,
                               const ForwardFactory *compiled, EvalResult &out) {
   try {
-    setThreads(options.threads);
-    std::unique_ptr<TorchModel> model = loadCheckpointModel(options.checkpoint);
+    // (No structured bindings: lambdas below capture these.)
+    auto loaded = loadForEvaluation(options.checkpoint, options.dataPath,
+                                    options.threads);
+    std::unique_ptr<TorchModel> &model = loaded.first;
+    const rt::CharCorpus &corpus = loaded.second;
     const ModelSpec &spec = model->spec;
-    rt::CharCorpus corpus;
-    loadCorpusFor(spec, options.checkpoint, options.dataPath, corpus);
     ForwardFn forward;
     if (compiled)
       check((*compiled)(spec, model->toNamedTensors(), forward));

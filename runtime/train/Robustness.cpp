@@ -107,11 +107,12 @@ int64_t attack(const TorchModel &model, const torch::Tensor &clean,
 rt::Status robustnessReport(const RobustnessOptions &options,
                             rt::JsonValue &out) {
   try {
-    setThreads(options.threads);
-    std::unique_ptr<TorchModel> model = loadCheckpointModel(options.checkpoint);
+    // (No structured bindings: lambdas below capture these.)
+    auto loaded = loadForEvaluation(options.checkpoint, options.dataPath,
+                                    options.threads);
+    std::unique_ptr<TorchModel> &model = loaded.first;
+    const rt::CharCorpus &corpus = loaded.second;
     const ModelSpec &spec = model->spec;
-    rt::CharCorpus corpus;
-    loadCorpusFor(spec, options.checkpoint, options.dataPath, corpus);
     Certificate cert = certify(*model, uint64_t(spec.seed) + 17,
                                std::min<int64_t>(spec.seqLen, 64));
     if (!cert.applicable)

@@ -78,4 +78,14 @@ std::unique_ptr<TorchModel> loadCheckpointModel(const std::string &path) {
   return model;
 }
 
+std::pair<std::unique_ptr<TorchModel>, rt::CharCorpus>
+loadForEvaluation(const std::string &checkpoint, const std::string &dataPath,
+                  int threads) {
+  setThreads(threads);
+  std::unique_ptr<TorchModel> model = loadCheckpointModel(checkpoint);
+  rt::CharCorpus corpus;
+  loadCorpusFor(model->spec, checkpoint, dataPath, corpus);
+  return {std::move(model), std::move(corpus)};
+}
+
 } // namespace lipt_train
