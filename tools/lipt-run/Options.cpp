@@ -70,6 +70,10 @@ std::vector<Option> optionTable(Options &o) {
          o.run.outputs.push_back(v);
          return true;
        }},
+      {"weights", "file.safetensors", Category::run,
+       "Fill the arguments after the --input ones with these tensors, in "
+       "checkpoint order (e.g. a model's weights from model.safetensors)",
+       text(o.run.weights)},
       {"list-functions", nullptr, Category::run,
        "Print the module's functions and their signatures", flag(o.run.list)},
       {"data", "path", Category::train,

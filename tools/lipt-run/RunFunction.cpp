@@ -8,7 +8,9 @@
 #include "RunFunction.h"
 
 #include "lipt/Runtime/Artifact.h"
+#include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/TensorIO.h"
+#include "lipt/Train/ModelSpec.h"
 
 #include <iostream>
 
@@ -30,6 +32,34 @@ std::string lipt_run::signatureText(const rt::FunctionSignature &sig) {
   return s + ")";
 }
 
+namespace {
+
+/// The tensors of `path` in checkpoint order: the order of its lipt config's
+/// weights when it has one, else the file's.
+rt::Status readWeights(const std::string &path,
+                       std::vector<rt::NamedTensor> &out) {
+  rt::Safetensors file;
+  if (rt::Status s = rt::readSafetensors(path, file); !s)
+    return s;
+  auto config = file.metadata.find("lipt.config");
+  if (config == file.metadata.end()) {
+    out = std::move(file.tensors);
+    return rt::Status::success();
+  }
+  lipt_train::ModelSpec spec;
+  if (rt::Status s = lipt_train::fromJson(config->second, spec); !s)
+    return rt::Status::error(path + ": " + s.message);
+  for (const lipt_train::WeightInfo &w : lipt_train::weightsOf(spec)) {
+    const rt::HostTensor *t = file.find(w.name);
+    if (!t)
+      return rt::Status::error(path + ": tensor '" + w.name + "' is missing");
+    out.push_back({w.name, *t});
+  }
+  return rt::Status::success();
+}
+
+} // namespace
+
 int lipt_run::runFunction(rt::Executable &exe,
                           const RunFunctionOptions &options) {
   const std::string &functionName = options.function;
@@ -48,10 +78,17 @@ int lipt_run::runFunction(rt::Executable &exe,
     return fail("no function '" + functionName + "' in " + options.source +
                 " (functions: " + (known.empty() ? "none" : known) + ")");
   }
-  if (inputs.size() != sig->inputs.size())
+  std::vector<rt::NamedTensor> weights;
+  if (!options.weights.empty())
+    if (rt::Status s = readWeights(options.weights, weights); !s)
+      return fail("--weights: " + s.message);
+  if (inputs.size() + weights.size() != sig->inputs.size())
     return fail("function " + signatureText(*sig) + " takes " +
                 std::to_string(sig->inputs.size()) + " inputs, got " +
-                std::to_string(inputs.size()) + " --input");
+                std::to_string(inputs.size()) + " --input" +
+                (weights.empty() ? std::string()
+                                 : " and " + std::to_string(weights.size()) +
+                                       " --weights tensors"));
   if (outputs.size() > sig->outputs.size())
     return fail("function " + signatureText(*sig) + " has " +
                 std::to_string(sig->outputs.size()) + " results, got " +
@@ -70,6 +107,15 @@ int lipt_run::runFunction(rt::Executable &exe,
       return fail("--input #" + std::to_string(i) + " is " + in[i].type.str() +
                   " but " + functionName + " expects " + sig->inputs[i].str());
     inViews.push_back(in[i].view());
+  }
+  for (size_t k = 0; k < weights.size(); ++k) {
+    size_t i = inputs.size() + k;
+    if (!(weights[k].tensor.type == sig->inputs[i]))
+      return fail("--weights: tensor '" + weights[k].name + "' is " +
+                  weights[k].tensor.type.str() + " but argument #" +
+                  std::to_string(i) + " of " + functionName + " is " +
+                  sig->inputs[i].str());
+    inViews.push_back(weights[k].tensor.view());
   }
   std::vector<rt::HostTensor> out;
   std::vector<rt::TensorView> outViews;

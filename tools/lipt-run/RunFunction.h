@@ -22,7 +22,11 @@ struct RunFunctionOptions {
   std::string function;
   std::vector<std::string> inputs;  ///< 2x3xf32=[...] or @file.npy
   std::vector<std::string> outputs; ///< @file.npy or - (print)
-  bool list = false;                ///< --list-functions instead
+  /// A safetensors file whose tensors fill the arguments after the
+  /// --input ones, in checkpoint order (a lipt checkpoint's config order,
+  /// else the file's).
+  std::string weights;
+  bool list = false; ///< --list-functions instead
 };
 
 /// --list-functions, or --function with its inputs and outputs; the exit
