@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The main job: build, then train examples/shakespeare-cpu.mlir on
-# tiny-shakespeare (about 5 minutes on 2 cores), certify its Lipschitz bound
-# and write out/shakespeare-cpu/report.json plus safetensors checkpoints.
+# tiny-shakespeare (about a minute on 2 cores), certify its Lipschitz bound
+# and write out/shakespeare-cpu/report.json plus safetensors checkpoints;
+# then evaluate the checkpoint with the compiled forward pass (eval.json),
+# certify it from the model's IR (static-certificate.json) and report its
+# certified robustness (robustness.json).
 # The corpus comes from $LIPT_DATA or ../shared/data/tinyshakespeare.txt;
 # without either it is downloaded to data/ (scripts/get-tinyshakespeare.sh).
 # Arguments go to lipt-run (e.g. --steps 100).
@@ -30,3 +33,14 @@ build/bin/lipt-run --certify "$out/model.safetensors" --certify-out "$out/certif
 echo "certificate: $out/certificate.json; report: $out/report.json"
 echo "== loss curves"
 /usr/bin/python3 scripts/plot-report.py "$out/report.json"
+echo "== the compiled forward pass (model ops lowered) on the validation windows"
+build/bin/lipt-run --eval "$out/model.safetensors" --data "$data" >"$out/eval.json"
+grep -E '"val_(loss|acc)"' "$out/eval.json"
+echo "== the bound from the model's IR (--lipt-certify with the checkpoint)"
+build/bin/lipt-opt examples/shakespeare-cpu.mlir \
+  --lipt-certify="checkpoint=$out/model.safetensors json=$out/static-certificate.json" \
+  -o /dev/null
+grep -E '"bound_(a_sound|b_caps)"' "$out/static-certificate.json"
+echo "== certified robustness radii and an attack inside them"
+build/bin/lipt-run --robustness "$out/model.safetensors" --data "$data" >"$out/robustness.json"
+echo "robustness: $out/robustness.json"
