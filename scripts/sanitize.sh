@@ -3,7 +3,8 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json
 # "sanitize", gcc, build-sanitize/): the unit tests, the fuzz targets
 # replaying their corpora and past findings, and the lit tests of the
-# dialect, passes, import, tools and reliability. A sanitizer report aborts
+# dialect, passes, import, tools and reliability, and the model forward
+# pass compiled and run. A sanitizer report aborts
 # the program (exit 134), so a test that expects a clean error fails.
 # scripts/test.sh runs this after the normal build's tests.
 set -euo pipefail
@@ -19,5 +20,5 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 # Not here: the runtime-only build (its own test, in the normal run) and
 # what loads lipt into uninstrumented hosts (the plugin, Python).
 exec /usr/lib/llvm-22/bin/lit -sv build-sanitize/test \
-  --filter '(Unit|Fuzz|Dialect|Passes|Import|Tools|Reliability)/' \
+  --filter '(Unit|Fuzz|Dialect|Passes|Import|Tools|Reliability)/|Execution/model-forward' \
   --filter-out 'runtime-only'
