@@ -30,6 +30,11 @@ struct Certificate {
   bool applicable = true;
   std::string reason;
   double soundA = 0, referenceA = 0;
+  /// The public code's convention (paper-notes): the embedding and the head
+  /// counted by their largest row RMS instead of L_embed = 1 and the head's
+  /// operator norm; for comparison with the paper's table, not a bound on
+  /// the logits' RMS norm. With the sound formula and with the reference's.
+  double paperSound = 0, paperReference = 0;
   /// Absent when some weight is not capped.
   std::optional<double> capsB;
   double empiricalC = 0;

@@ -136,15 +136,24 @@ torch::Tensor TorchModel::mlp(const torch::Tensor &x, int64_t layer) const {
   return applyWeight(h, weight(base + 1)) * (1.0 / rt::kGeluMaxSlope);
 }
 
-torch::Tensor TorchModel::forwardEmbedded(torch::Tensor x) const {
+torch::Tensor TorchModel::forwardEmbedded(torch::Tensor x,
+                                          double *maxResidual) const {
   double alpha = 1.0 / double(spec.branches());
+  auto track = [&](const torch::Tensor &y) {
+    if (maxResidual)
+      *maxResidual =
+          std::max(*maxResidual, y.detach().abs().max().item<double>());
+  };
+  track(x);
   auto norm = [&](const torch::Tensor &y, bool on) {
     return on ? torch::layer_norm(y, {spec.d}, {}, {}, spec.layerNormEps) : y;
   };
   for (int64_t l = 0; l < spec.layers(); ++l) {
     const BlockSpec &blk = spec.blocks[l];
     x = (1 - alpha) * x + alpha * attention(norm(x, blk.attnLayerNorm), l);
+    track(x);
     x = (1 - alpha) * x + alpha * mlp(norm(x, blk.mlpLayerNorm), l);
+    track(x);
   }
   return applyWeight(norm(x, spec.headLayerNorm), head) * spec.finalScale;
 }

@@ -45,7 +45,11 @@ public:
   /// Logits [B, T, vocab] of token ids [B, T] (int64).
   torch::Tensor forward(const torch::Tensor &tokens) const;
   /// Logits of embedded inputs [B, T, d]: the map the certificate bounds.
-  torch::Tensor forwardEmbedded(torch::Tensor x) const;
+  /// `maxResidual`, when given, gets the largest |x| of the residual stream
+  /// (the embedding and every branch's output sum): the paper's "max
+  /// activation".
+  torch::Tensor forwardEmbedded(torch::Tensor x,
+                                double *maxResidual = nullptr) const;
 
   /// The weights as safetensors tensors, by checkpoint name.
   std::vector<lipt_runtime::NamedTensor> toNamedTensors() const;

@@ -344,6 +344,7 @@ private:
   void saveCheckpoint(int64_t step);
   void publishCheckpoint(const std::string &stepName);
   int64_t resumeFrom();
+  rt::JsonValue maxActivationJson();
   void writeReport(int64_t step, bool interrupted, const Certificate *cert,
                    double tokensPerSecond);
   double lrAt(int64_t step) const {
@@ -602,6 +603,27 @@ void Run::log(const std::string &line) const {
     opts.log(line);
 }
 
+/// The largest |activation| on the first validation batch: the residual
+/// stream (the paper's NanoGPT comparison) and the logits.
+rt::JsonValue Run::maxActivationJson() {
+  torch::NoGradGuard noGrad;
+  double residual = 0, logits = 0;
+  forEachValidationBatch(
+      spec, corpus, 1,
+      [&](const std::vector<int32_t> &in, const std::vector<int32_t> &) {
+        torch::Tensor ids = idsTensor(in);
+        torch::Tensor x = model.embed.index_select(0, ids.reshape({-1}))
+                              .view({ids.size(0), ids.size(1), spec.d});
+        logits = model.forwardEmbedded(x, &residual).abs().max().item<double>();
+        return true;
+      });
+  rt::JsonValue out = rt::JsonValue::makeObject();
+  out.set("residual_stream", residual);
+  out.set("logits", logits);
+  out.set("note", "largest |x| on the first validation batch");
+  return out;
+}
+
 void Run::writeReport(int64_t step, bool wasInterrupted,
                       const Certificate *cert, double tokensPerSecond) {
   rt::JsonValue report = rt::JsonValue::makeObject();
@@ -626,8 +648,10 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
     report.set("final_val_loss", history.back().valLoss);
     report.set("final_val_accuracy", history.back().valAccuracy);
   }
-  if (cert)
+  if (cert) {
     report.set("certificate", cert->toJson());
+    report.set("max_activation", maxActivationJson());
+  }
   std::string tmp = path("report.json.tmp");
   {
     std::ofstream out(tmp);
@@ -805,8 +829,9 @@ TrainOutcome Run::finish(int64_t step) {
   } else {
     std::string b = cert.capsB ? std::to_string(*cert.capsB) : "unbounded";
     log(format("certificate: (c) empirical %.4g <= (a) sound %.4g [reference "
-               "variant %.4g] <= (b) caps %s",
-               cert.empiricalC, cert.soundA, cert.referenceA, b.c_str()));
+               "variant %.4g] <= (b) caps %s; paper convention %.4g",
+               cert.empiricalC, cert.soundA, cert.referenceA, b.c_str(),
+               cert.paperSound));
   }
   log("report: " + path("report.json"));
   if (!cert.failure.empty())

@@ -2,7 +2,8 @@
 """--lipt-certify's static certificate against lipt-run --certify's and an
 independent float64 recomputation from the checkpoint (numpy SVD, the
 notes' algorithm written out here): (a) sound, (a) reference variant and
-(b) caps agree to 1e-9 relative.
+(b) caps agree to 1e-9 relative, and so does lipt-run's bound in the public
+code's convention (both formulas).
 
 usage: check_certify.py CHECKPOINT STATIC_JSON HOST_JSON
 """
@@ -75,6 +76,16 @@ def main():
                 ok &= value is None and other is None
             else:
                 ok &= abs(other - value) <= 1e-9 * abs(value)
+    # The public code's convention (paper-notes): embedding and head by their
+    # largest row RMS; lipt-run --certify reports it beside (a).
+    row_rms = {k: float(np.sqrt((tensors[k].astype(np.float64) ** 2).mean(1)).max())
+               for k in ("embed.weight", "head.weight")}
+    paper = dict(norms, **{"head.weight": row_rms["head.weight"]})
+    for key, reference in (("bound_paper_convention", False),
+                           ("bound_paper_convention_reference_variant", True)):
+        value = row_rms["embed.weight"] * bound(paper.get, m, reference)
+        print(f"{key}: independent {value} lipt-run {host.get(key)}")
+        ok &= abs(host[key] - value) <= 1e-9 * value
     for name, n in static["weight_norms"].items():
         ok &= abs(n - norms[name]) <= 1e-9 * norms[name]
     print("PASS" if ok else "FAIL")
