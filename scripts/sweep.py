@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -75,6 +76,8 @@ def parse_args():
                    help="only the grid (no AdamW + LayerNorm, no unconstrained Muon)")
     p.add_argument("--plot-only", action="store_true",
                    help="redraw sweep.png from sweep.json")
+    p.add_argument("--markdown", action="store_true",
+                   help="print sweep.json's runs as a Markdown table")
     p.add_argument("--stop-after-step", type=int,
                    help="stop each unfinished run after this step, checkpointed "
                         "(the next sweep resumes it)")
@@ -145,7 +148,13 @@ def model_file(run, scale, steps, vocab, path):
         args += ["--optimizer", "adamw", "--lr", str(s["adamw_lr"]),
                  "--wd", str(s["adamw_wd"])]
     else:
-        args += ["--lr", str(s["muon_lr"]), "--block-mass", str(s["block_mass"]),
+        # A soft cap holds sigma_max only if the update is small enough next
+        # to it (Theorem 3.1's coupling; lipt-run refuses otherwise): below
+        # sigma_max 1 the lr shrinks with sigma_max.
+        lr = s["muon_lr"]
+        if run["method"] == "soft_cap" and run["sigma_max"] < 1:
+            lr *= run["sigma_max"]
+        args += ["--lr", f"{lr:g}", "--block-mass", str(s["block_mass"]),
                  "--embed-mass", str(s["embed_mass"])]
     if run["layer_norm"]:
         args.append("--layer-norm")
@@ -209,7 +218,14 @@ def train(a, run, steps, run_dir):
     if os.path.exists(os.path.join(run_dir, "model.safetensors")):
         cmd.append("--resume")
     with open(os.path.join(run_dir, "lipt-run.log"), "a") as log:
-        rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+        child = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            rc = child.wait()
+        except KeyboardInterrupt:
+            # lipt-run checkpoints on SIGINT (a terminal sends it to both).
+            child.send_signal(signal.SIGINT)
+            child.wait()
+            rc = 130
     if rc == 130:
         print("sweep.py: interrupted; run the same command again to resume",
               file=sys.stderr)
@@ -255,6 +271,25 @@ def goal(runs):
                 best_bound_paper_convention=best["bound_paper_convention"],
                 gap=best["final_val_loss"] - ref["final_val_loss"],
                 met=best["final_val_loss"] - ref["final_val_loss"] <= 0.15)
+
+
+def markdown(sweep):
+    """The runs as a Markdown table (the README's)."""
+    def num(v, fmt):
+        return "none" if v is None else format(v, fmt)
+    lines = ["| run | val loss (best) | val acc | bound (a), lipt | paper convention | (b) caps | (c) empirical | max activation | tokens/s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in sweep["runs"]:
+        if "error" in r:
+            lines.append(f"| {r['name']} | failed: {r['error']} |||||||| ")
+            continue
+        lines.append(
+            f"| {r['name']} | {r['final_val_loss']:.3f} ({r['best_val_loss']:.3f}) | "
+            f"{r['final_val_accuracy']:.3f} | {num(r['bound_a_sound'], '.3g')} | "
+            f"{num(r['bound_paper_convention'], '.3g')} | {num(r['bound_b_caps'], '.3g')} | "
+            f"{num(r['empirical_lower_bound_c'], '.3g')} | {num(r['max_activation'], '.3g')} | "
+            f"{num(r['tokens_per_s'], ',.0f')} |")
+    return "\n".join(lines)
 
 
 MARKERS = {"soft_cap": "o", "hard_cap": "s", "normalize": "^", "hammer": "D", "none": "x"}
@@ -315,6 +350,9 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     json_path = os.path.join(a.out, "sweep.json")
     png_path = os.path.join(a.out, "sweep.png")
+    if a.markdown:
+        print(markdown(json.load(open(json_path))))
+        return
     if a.plot_only:
         plot(json.load(open(json_path)), png_path)
         print(f"sweep.py: wrote {png_path}")
