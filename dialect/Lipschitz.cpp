@@ -30,14 +30,14 @@ LogicalResult LipschitzContext::breaks(Operation *op, const Twine &why) {
 namespace {
 
 /// The RMS->RMS bound a model op's constraint attributes promise for its
-/// weights: sigma_max, times the polynomial hard cap's overshoot (training's
-/// hard cap is the polynomial one); none when the weights are unconstrained.
+/// weights, as training enforces them (rt::guaranteedCap); none when the
+/// constraint guarantees none.
 std::optional<double> capOf(ConstraintKind kind, FloatAttr sigmaMax) {
-  if (kind == ConstraintKind::none || !sigmaMax)
+  if (!sigmaMax)
     return std::nullopt;
-  double overshoot =
-      kind == ConstraintKind::hard_cap ? rt::kHardCapPolynomialMaxOutput : 1.0;
-  return sigmaMax.getValueAsDouble() * overshoot;
+  std::string why;
+  return rt::guaranteedCap(static_cast<rt::ConstraintKind>(kind),
+                           sigmaMax.getValueAsDouble(), why);
 }
 
 /// The norms of `ops`' weights, in order; failure when one is unknown.

@@ -161,8 +161,8 @@ public:
       if (cap)
         return *cap;
       return breaks(user, "its weights are unconstrained: no constraint "
-                          "attribute (or, for the head, no Muon training) "
-                          "bounds their norm");
+                          "that guarantees a cap (soft_cap, hard_cap; for the "
+                          "head, Muon training) bounds their norm");
     }
     std::string name;
     std::optional<double> norm = values.exactNorm(weight, name);

@@ -189,6 +189,7 @@ def summarize(run, report, wall):
         bound_b_caps=cert.get("bound_b_caps") if applicable else None,
         empirical_lower_bound_c=cert.get("empirical_lower_bound_c"),
         certificate_note=None if applicable else cert.get("reason"),
+        certificate_holds=cert.get("holds"),
         max_activation=report.get("max_activation", {}).get("residual_stream"),
         max_logit=report.get("max_activation", {}).get("logits"),
         tokens_per_s=report.get("tokens_per_s"),

@@ -1,6 +1,7 @@
 //===- Certify.cpp - Lipschitz bounds of a Lipschitz transformer ----------===//
 
 #include "lipt/Runtime/Certify.h"
+#include "lipt/Runtime/SpectralMath.h"
 
 #include <cstddef>
 
@@ -35,6 +36,28 @@ double convexResidualBound(double alpha, double inputBound,
 
 double rowRmsNormBound(double maxRowRms, int64_t fanIn) {
   return maxRowRms * double(fanIn);
+}
+
+std::optional<double> guaranteedCap(ConstraintKind kind, double sigmaMax,
+                                    std::string &why) {
+  switch (kind) {
+  case ConstraintKind::soft_cap:
+    return sigmaMax;
+  case ConstraintKind::hard_cap:
+    return sigmaMax * kHardCapPolynomialMaxOutput;
+  case ConstraintKind::normalize:
+    why = "normalize divides by a power-iteration estimate of sigma_1, which "
+          "can be below it, so it does not bound the norm";
+    return std::nullopt;
+  case ConstraintKind::hammer:
+    why = "the hammer resets only the singular value a power iteration "
+          "finds, so it does not bound the norm";
+    return std::nullopt;
+  case ConstraintKind::none:
+    break;
+  }
+  why = "its weights are unconstrained";
+  return std::nullopt;
 }
 
 double lipschitzBound(const TransformerNorms &n, BoundVariant variant) {

@@ -141,13 +141,11 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
       return double(s.d);
     if (w.role == WeightInfo::embed)
       return 1.0;
-    capped &= w.constraint.enforced();
-    // Training's hard cap is the paper's polynomial, which lands up to 1.1%
-    // above sigma_max (SpectralMath.h): (b) must not promise less.
-    double overshoot = w.constraint.kind == ConstraintKind::hard_cap
-                           ? rt::kHardCapPolynomialMaxOutput
-                           : 1.0;
-    return w.constraint.enforced() ? w.constraint.sigmaMax * overshoot : 0.0;
+    std::string why;
+    std::optional<double> cap =
+        rt::guaranteedCap(w.constraint.kind, w.constraint.sigmaMax, why);
+    capped &= cap.has_value();
+    return cap.value_or(0.0);
   };
   rt::TransformerNorms caps = transformerNorms(model, capNorm);
   capped &=

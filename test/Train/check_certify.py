@@ -47,7 +47,9 @@ def caps(cfg):
     for l, blk in enumerate(m["blocks"]):
         for part, names in (("attn", "qkvo"), ("mlp", ["in", "out"])):
             c = blk[part]
-            if c["kind"] == "none":
+            # Only these caps hold at every step (normalize and the hammer
+            # rest on a power iteration's estimate).
+            if c["kind"] not in ("soft_cap", "hard_cap"):
                 return None
             cap = c["sigma_max"] * (HARD_CAP_OVERSHOOT if c["kind"] == "hard_cap" else 1)
             for n in names:

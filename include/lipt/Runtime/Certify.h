@@ -16,7 +16,11 @@
 #ifndef LIPT_RUNTIME_CERTIFY_H
 #define LIPT_RUNTIME_CERTIFY_H
 
+#include "lipt/Runtime/OptimizerStep.h"
+
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace lipt_runtime {
@@ -64,6 +68,16 @@ double convexResidualBound(double alpha, double inputBound, double branchBound);
 /// RMS norm <= maxRowRms: ||W||_rr = sqrt(fan_in / fan_out) sigma_1 <=
 /// sqrt(fan_in / fan_out) ||W||_F <= maxRowRms * fan_in.
 double rowRmsNormBound(double maxRowRms, int64_t fanIn);
+
+/// The RMS->RMS norm that training with constraint `kind` at `sigmaMax`
+/// guarantees for a weight at every step, or nothing (with `why`): the soft
+/// cap through Muon's coupling (Theorem 3.1, checked when the program is
+/// built), the hard cap (training's polynomial) up to its 1.0109 overshoot.
+/// normalize divides by a power-iteration estimate that can sit below
+/// sigma_1, and the hammer only resets the singular value the iteration
+/// finds: neither bounds the norm, so a bound (b) cannot rest on them.
+std::optional<double> guaranteedCap(ConstraintKind kind, double sigmaMax,
+                                    std::string &why);
 
 /// The certified bound L of the notes' algorithm (N = 2 * layers convex
 /// residual branches, alpha = 1/N).
