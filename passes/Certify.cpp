@@ -18,7 +18,7 @@
 #include "lipt/Runtime/Json.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/SpectralMath.h"
-#include "lipt/Train/ModelSpec.h"
+#include "lipt/Train/CheckpointFile.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/Support/FileSystem.h"
@@ -63,15 +63,15 @@ public:
   /// 1..n, checking names, count and shapes against its config.
   LogicalResult bind(func::FuncOp fn, const rt::Safetensors &file,
                      const std::string &path) {
-    auto it = file.metadata.find("lipt.config");
-    if (it == file.metadata.end())
-      return fn.emitError() << path << ": metadata 'lipt.config' is missing "
-                            << "(not a lipt checkpoint)";
     lipt_train::ModelSpec spec;
-    if (rt::Status s = lipt_train::fromJson(it->second, spec); !s)
-      return fn.emitError() << path << ": " << s.message;
+    if (rt::Status s = lipt_train::checkpointConfig(file, path, spec); !s)
+      return fn.emitError() << s.message;
     checkpointOptimizer = spec.optimizer;
     std::vector<lipt_train::WeightInfo> weights = lipt_train::weightsOf(spec);
+    std::vector<rt::NamedTensor> tensors;
+    if (rt::Status s = lipt_train::checkpointWeights(file, path, spec, tensors);
+        !s)
+      return fn.emitError() << s.message;
     if (fn.getNumArguments() != weights.size() + 1)
       return fn.emitError()
              << "@" << fn.getName() << " has " << fn.getNumArguments()
@@ -79,10 +79,7 @@ public:
              << weights.size() << " weights after the tokens";
     for (size_t i = 0; i < weights.size(); ++i) {
       const lipt_train::WeightInfo &w = weights[i];
-      const rt::HostTensor *t = file.find(w.name);
-      if (!t)
-        return fn.emitError()
-               << path << ": tensor '" << w.name << "' is missing";
+      const rt::HostTensor *t = &tensors[i].tensor;
       auto argType =
           dyn_cast<RankedTensorType>(fn.getArgument(i + 1).getType());
       std::vector<int64_t> want{w.rows, w.cols};

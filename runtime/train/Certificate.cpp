@@ -167,6 +167,12 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
   return c;
 }
 
+Certificate certifyWithRunProbe(const TorchModel &model,
+                                const std::atomic<bool> *stop) {
+  return certify(model, uint64_t(model.spec.seed) + 17,
+                 std::min<int64_t>(model.spec.seqLen, 64), stop);
+}
+
 rt::JsonValue Certificate::toJson() const {
   rt::JsonValue norms = rt::JsonValue::makeObject();
   for (auto &[name, v] : weightNorms)

@@ -56,6 +56,12 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
                     int64_t probeSeqLen,
                     const std::atomic<bool> *stop = nullptr);
 
+/// certify with the probe lipt-run always uses (seeded from the config,
+/// sequences of at most 64 tokens): what training, --certify and
+/// --robustness report.
+Certificate certifyWithRunProbe(const TorchModel &model,
+                                const std::atomic<bool> *stop = nullptr);
+
 } // namespace lipt_train
 
 #endif // LIPT_TRAIN_CERTIFICATE_H

@@ -56,23 +56,21 @@ ForwardFn torchForward(const TorchModel &model) {
 rt::Status evaluateCheckpoint(const EvalOptions &options,
                               const ForwardFactory *compiled, EvalResult &out) {
   try {
-    // (No structured bindings: lambdas below capture these.)
-    auto loaded = loadForEvaluation(options.checkpoint, options.dataPath,
-                                    options.threads);
-    std::unique_ptr<TorchModel> &model = loaded.first;
-    const rt::CharCorpus &corpus = loaded.second;
-    const ModelSpec &spec = model->spec;
+    EvaluationInputs in = loadForEvaluation(options.checkpoint,
+                                            options.dataPath, options.threads);
+    const TorchModel &model = *in.model;
+    const ModelSpec &spec = model.spec;
     ForwardFn forward;
     if (compiled)
-      check((*compiled)(spec, model->toNamedTensors(), forward));
+      check((*compiled)(spec, model.toNamedTensors(), forward));
     else
-      forward = torchForward(*model);
+      forward = torchForward(model);
 
     int64_t batches = options.batches > 0 ? options.batches : spec.evalBatches;
     double loss = 0, acc = 0;
     std::vector<float> logits;
     forEachValidationBatch(
-        spec, corpus, batches,
+        spec, in.corpus, batches,
         [&](const std::vector<int32_t> &in, const std::vector<int32_t> &t) {
           check(forward(in, logits));
           if (logits.size() != t.size() * size_t(spec.vocab))

@@ -107,18 +107,15 @@ int64_t attack(const TorchModel &model, const torch::Tensor &clean,
 rt::Status robustnessReport(const RobustnessOptions &options,
                             rt::JsonValue &out) {
   try {
-    // (No structured bindings: lambdas below capture these.)
-    auto loaded = loadForEvaluation(options.checkpoint, options.dataPath,
-                                    options.threads);
-    std::unique_ptr<TorchModel> &model = loaded.first;
-    const rt::CharCorpus &corpus = loaded.second;
-    const ModelSpec &spec = model->spec;
-    Certificate cert = certify(*model, uint64_t(spec.seed) + 17,
-                               std::min<int64_t>(spec.seqLen, 64));
+    EvaluationInputs in = loadForEvaluation(options.checkpoint,
+                                            options.dataPath, options.threads);
+    const TorchModel &model = *in.model;
+    const ModelSpec &spec = model.spec;
+    Certificate cert = certifyWithRunProbe(model);
     if (!cert.applicable)
       throw TrainError(options.checkpoint + ": no certified bound (" +
                        cert.reason + "), so no certified radius");
-    double maxRow = tokenRms(model->embed.detach()).max().item<double>();
+    double maxRow = tokenRms(model.embed.detach()).max().item<double>();
     if (maxRow > 1 + 1e-6)
       throw TrainError(options.checkpoint + ": an embedding row has RMS " +
                        std::to_string(maxRow) +
@@ -132,12 +129,12 @@ rt::Status robustnessReport(const RobustnessOptions &options,
     torch::Tensor firstTokens, firstMargins, firstLabels;
     int64_t batches = options.batches > 0 ? options.batches : spec.evalBatches;
     forEachValidationBatch(
-        spec, corpus, batches,
+        spec, in.corpus, batches,
         [&](const std::vector<int32_t> &in, const std::vector<int32_t> &) {
           torch::NoGradGuard noGrad;
           torch::Tensor ids =
               torch::tensor(in, torch::kLong).view({spec.batch, spec.seqLen});
-          auto [top, index] = model->forward(ids).topk(2, -1);
+          auto [top, index] = model.forward(ids).topk(2, -1);
           torch::Tensor m = (top.select(-1, 0) - top.select(-1, 1))
                                 .to(torch::kFloat64)
                                 .contiguous();
@@ -161,7 +158,7 @@ rt::Status robustnessReport(const RobustnessOptions &options,
     torch::Tensor seqs = pick.div(spec.seqLen, "floor"),
                   positions = pick.remainder(spec.seqLen);
     torch::Tensor clean =
-        model->embed.detach()
+        model.embed.detach()
             .index_select(0, firstTokens.index_select(0, seqs).reshape({-1}))
             .view({P, spec.seqLen, spec.d});
     torch::Tensor labels = firstLabels.index({seqs, positions});
@@ -170,7 +167,7 @@ rt::Status robustnessReport(const RobustnessOptions &options,
     rt::JsonValue flips = rt::JsonValue::makeObject();
     int64_t flipsWithin = 0;
     for (double multiple : options.attackMultiples) {
-      int64_t n = attack(*model, clean, positions, labels, radius * multiple,
+      int64_t n = attack(model, clean, positions, labels, radius * multiple,
                          options.attackSteps);
       char key[32];
       std::snprintf(key, sizeof key, "%gx", multiple);

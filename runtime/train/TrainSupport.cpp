@@ -3,6 +3,7 @@
 #include "TrainSupport.h"
 
 #include "lipt/Runtime/Safetensors.h"
+#include "lipt/Train/CheckpointFile.h"
 
 #include <algorithm>
 #include <thread>
@@ -66,26 +67,20 @@ std::unique_ptr<TorchModel> loadCheckpointModel(const std::string &path) {
   rt::Safetensors file;
   check(rt::readSafetensors(path, file));
   requireChecksum(file, path);
-  auto it = file.metadata.find("lipt.config");
-  if (it == file.metadata.end())
-    throw TrainError(path + ": metadata 'lipt.config' is missing (not a lipt "
-                            "checkpoint)");
   ModelSpec spec;
-  if (rt::Status s = fromJson(it->second, spec); !s)
-    throw TrainError(path + ": " + s.message);
+  check(checkpointConfig(file, path, spec));
   auto model = std::make_unique<TorchModel>(spec);
   check(model->load(file, path));
   return model;
 }
 
-std::pair<std::unique_ptr<TorchModel>, rt::CharCorpus>
-loadForEvaluation(const std::string &checkpoint, const std::string &dataPath,
-                  int threads) {
+EvaluationInputs loadForEvaluation(const std::string &checkpoint,
+                                   const std::string &dataPath, int threads) {
   setThreads(threads);
-  std::unique_ptr<TorchModel> model = loadCheckpointModel(checkpoint);
-  rt::CharCorpus corpus;
-  loadCorpusFor(model->spec, checkpoint, dataPath, corpus);
-  return {std::move(model), std::move(corpus)};
+  EvaluationInputs in;
+  in.model = loadCheckpointModel(checkpoint);
+  loadCorpusFor(in.model->spec, checkpoint, dataPath, in.corpus);
+  return in;
 }
 
 } // namespace lipt_train

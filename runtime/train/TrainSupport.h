@@ -55,11 +55,15 @@ void requireChecksum(const lipt_runtime::Safetensors &file,
 /// every weight checked; throws a TrainError naming the file and field.
 std::unique_ptr<TorchModel> loadCheckpointModel(const std::string &path);
 
-/// A checkpoint's model and the corpus it is evaluated on, with LibTorch on
-/// `threads` threads: what --eval and --robustness start from.
-std::pair<std::unique_ptr<TorchModel>, lipt_runtime::CharCorpus>
-loadForEvaluation(const std::string &checkpoint, const std::string &dataPath,
-                  int threads);
+/// A checkpoint's model and the corpus it is evaluated on: what --eval and
+/// --robustness start from.
+struct EvaluationInputs {
+  std::unique_ptr<TorchModel> model;
+  lipt_runtime::CharCorpus corpus;
+};
+/// Loads both, with LibTorch on `threads` threads.
+EvaluationInputs loadForEvaluation(const std::string &checkpoint,
+                                   const std::string &dataPath, int threads);
 
 } // namespace lipt_train
 

@@ -307,8 +307,7 @@ void catchInterrupts() {
 /// (seeded from the config, sequences of at most 64 tokens); throws
 /// CertificationInterrupted on Ctrl-C or SIGTERM.
 Certificate certifyTrained(const TorchModel &model) {
-  return certify(model, uint64_t(model.spec.seed) + 17,
-                 std::min<int64_t>(model.spec.seqLen, 64), &interrupted);
+  return certifyWithRunProbe(model, &interrupted);
 }
 
 /// `v` exactly, as a C99 hex float (strtod reads it back bit for bit).

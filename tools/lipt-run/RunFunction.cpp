@@ -10,7 +10,7 @@
 #include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/TensorIO.h"
-#include "lipt/Train/ModelSpec.h"
+#include "lipt/Train/CheckpointFile.h"
 
 #include <iostream>
 
@@ -41,21 +41,14 @@ rt::Status readWeights(const std::string &path,
   rt::Safetensors file;
   if (rt::Status s = rt::readSafetensors(path, file); !s)
     return s;
-  auto config = file.metadata.find("lipt.config");
-  if (config == file.metadata.end()) {
+  if (!lipt_train::hasCheckpointConfig(file)) {
     out = std::move(file.tensors);
     return rt::Status::success();
   }
   lipt_train::ModelSpec spec;
-  if (rt::Status s = lipt_train::fromJson(config->second, spec); !s)
-    return rt::Status::error(path + ": " + s.message);
-  for (const lipt_train::WeightInfo &w : lipt_train::weightsOf(spec)) {
-    const rt::HostTensor *t = file.find(w.name);
-    if (!t)
-      return rt::Status::error(path + ": tensor '" + w.name + "' is missing");
-    out.push_back({w.name, *t});
-  }
-  return rt::Status::success();
+  if (rt::Status s = lipt_train::checkpointConfig(file, path, spec); !s)
+    return s;
+  return lipt_train::checkpointWeights(file, path, spec, out);
 }
 
 } // namespace
