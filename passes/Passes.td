@@ -169,7 +169,44 @@ def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
     func.call @lipt_rt_gemm_f32(%a', %a', %c', %true, %false, %false)
     ```
   }];
+  let options = [
+    Option<"library", "library", "std::string", /*default=*/"\"blas\"",
+           "Which shims to call: blas (lipt_rt_*, OpenBLAS on the host) or "
+           "cublas (lipt_cuda_*, cuBLAS on the device, runtime/cuda)">,
+  ];
   let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def LiptLinalgToGpuPass : Pass<"lipt-linalg-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Run bufferized linalg ops as GPU kernels launched from the host";
+  let description = [{
+    Runs after bufferization and --lipt-linalg-to-blas{library=cublas}.
+    Every buffer a host function allocates becomes a device buffer
+    (gpu.alloc/gpu.dealloc), memref.copy a copy kernel, and every linalg op
+    one gpu.launch: all-parallel ops with one thread per point (the space
+    linearized, innermost dimension fastest, blocks of 256); reductions
+    that combine into their output with addf, mulf or a max/min with one
+    block per output element, the block's threads folding strided slices
+    and combining them with gpu.all_reduce. Rank-0 function arguments stay
+    on the host (the step scalars, passed to kernels by value); any other
+    host access to a buffer is an error.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "reduction", "reduction"]}
+        ins(%w, %w : memref<4x64x32xf32>, ...) outs(%n : memref<4xf32>)
+    // becomes 4 blocks x 256 threads:
+    gpu.launch blocks(%b, ...) in (4, 1, 1) threads(%t, ...) in (256, 1, 1) {
+      %part = scf.for %r = %t to %c2048 step %c256 iter_args(%s = 0.0) ...
+      %sum = gpu.all_reduce add %part uniform {} : (f32) -> f32
+      ... thread 0 stores %n[%b] + %sum
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
 }

@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -28,14 +30,20 @@ namespace {
 struct CheckNoUnregisteredOpsPass
     : PassWrapper<CheckNoUnregisteredOpsPass, OperationPass<>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckNoUnregisteredOpsPass)
+  /// `pipeline` names the pipeline in the message ("CPU", "CUDA").
+  explicit CheckNoUnregisteredOpsPass(StringRef pipeline = "CPU")
+      : pipeline(pipeline.str()) {}
+  CheckNoUnregisteredOpsPass(const CheckNoUnregisteredOpsPass &) = default;
+  std::string pipeline;
   StringRef getArgument() const final {
     return "lipt-check-no-unregistered-ops";
   }
   void runOnOperation() override {
-    WalkResult result = getOperation()->walk([](Operation *op) {
+    WalkResult result = getOperation()->walk([&](Operation *op) {
       if (op->isRegistered())
         return WalkResult::advance();
-      op->emitError() << "lipt's CPU pipeline cannot compile '" << op->getName()
+      op->emitError() << "lipt's " << pipeline << " pipeline cannot compile '"
+                      << op->getName()
                       << "' (its dialect is not registered); lower it to "
                          "linalg first, or use lipt-import-and-lower and "
                          "leave it to the host";
@@ -95,17 +103,21 @@ void mlir::lipt::buildLiptImportAndLowerPipeline(OpPassManager &pm) {
   pm.addPass(createLiptLowerToLinalgPass());
 }
 
-void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
-                                      const LiptCpuPipelineOptions &options) {
+/// What every code-generating pipeline starts with: lipt (and imported
+/// lipt calls) to linalg on buffers, results as caller-allocated
+/// out-parameters.
+static void addLiptToBufferPasses(OpPassManager &pm, StringRef pipeline,
+                                  bool batch, bool fuse) {
+  using namespace mlir::lipt;
   // Calls to lipt.<op> from other frameworks become lipt ops, so a module
   // exported from JAX or torch-mlir compiles and runs as it is.
   pm.addPass(createLiptImportCustomCallsPass());
   // A clear error for what no lipt pass can compile.
-  pm.addPass(std::make_unique<CheckNoUnregisteredOpsPass>());
+  pm.addPass(std::make_unique<CheckNoUnregisteredOpsPass>(pipeline));
   // One op (one set of calls) per group of same-shape weights.
-  if (options.batch)
+  if (batch)
     pm.addPass(createLiptBatchSameShapePass());
-  if (options.fuse) {
+  if (fuse) {
     // Expose the Muon step's constraint, then fuse polynomial steps where
     // that costs fewer flops.
     pm.addPass(createLiptDecomposeMuonStepPass());
@@ -128,6 +140,11 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+}
+
+void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
+                                      const LiptCpuPipelineOptions &options) {
+  addLiptToBufferPasses(pm, "CPU", options.batch, options.fuse);
   // Matrix products -> OpenBLAS: on 2 cores it runs them at ~65 GFLOP/s,
   // where the generated loops below reach 0.1 (platform-notes).
   if (options.blas)
@@ -153,6 +170,39 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::lipt::buildLiptCudaPipeline(OpPassManager &pm,
+                                       const LiptCudaPipelineOptions &options) {
+  addLiptToBufferPasses(pm, "CUDA", options.batch, options.fuse);
+  // Matrix products -> cuBLAS (strided-batched gemm) through runtime/cuda:
+  // generated contraction kernels would run 30-100x slower (platform-notes).
+  LiptLinalgToBlasPassOptions cublas;
+  cublas.library = "cublas";
+  pm.addPass(createLiptLinalgToBlasPass(cublas));
+  // Free the temporaries bufferization allocated.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // Device buffers, and one kernel per remaining linalg op.
+  pm.addPass(createLiptLinalgToGpuPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  // Kernels into gpu.module functions; then every GPU op of a function on
+  // one stream (without it a synchronous gpu.alloc is silently left
+  // unlowered). The runtime hands the call's stream to that stream.
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  // Host subviews and affine index arithmetic -> plain arithmetic.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  // Kernels -> NVVM -> PTX (and, for bin/fatbin, ptxas); host -> LLVM with
+  // the mgpu* runtime calls runtime/cuda provides. The default PTX version
+  // aborts for sm_90: features carry +ptx80 (platform-notes).
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = options.features;
+  nvvm.cubinFormat = options.format;
+  nvvm.optLevel = 3;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
+
 void mlir::lipt::registerLiptPipelines() {
   PassPipelineRegistration<>(
       "lipt-import-and-lower",
@@ -164,4 +214,9 @@ void mlir::lipt::registerLiptPipelines() {
       "Lower lipt to the LLVM dialect for CPU execution (mlir-runner, "
       "ExecutionEngine)",
       buildLiptCpuPipeline);
+  PassPipelineRegistration<LiptCudaPipelineOptions>(
+      "lipt-cuda-pipeline",
+      "Lower lipt to host LLVM that launches NVVM kernels and calls cuBLAS "
+      "(runtime/cuda), with the kernels serialized for an NVIDIA GPU",
+      buildLiptCudaPipeline);
 }

@@ -2,6 +2,7 @@
 
 #include "lipt/Runtime/Artifact.h"
 #include "lipt-c/Artifact.h"
+#include "lipt/Runtime/Cuda.h"
 #include "lipt/Runtime/Json.h"
 #include "lipt/Runtime/Scratch.h"
 
@@ -24,6 +25,17 @@ struct Library {
   }
 };
 
+/// Calls an entry point with the memref descriptors of the views.
+void callEntry(LiptArtifactEntry entry, const std::vector<TensorView> &inputs,
+               const std::vector<TensorView> &outputs) {
+  std::vector<std::vector<int64_t>> descriptors =
+      memrefDescriptors(inputs, outputs);
+  std::vector<void *> args;
+  for (std::vector<int64_t> &d : descriptors)
+    args.push_back(d.data());
+  entry(args.data());
+}
+
 class ArtifactExecutable : public Executable {
 public:
   ArtifactExecutable(std::shared_ptr<Library> library,
@@ -43,12 +55,7 @@ public:
     const FunctionSignature *sig = nullptr;
     if (Status s = checkHostCall(*this, name, inputs, outputs, stream, sig); !s)
       return s;
-    std::vector<std::vector<int64_t>> descriptors =
-        memrefDescriptors(inputs, outputs);
-    std::vector<void *> args;
-    for (std::vector<int64_t> &d : descriptors)
-      args.push_back(d.data());
-    entries[sig - sigs.data()](args.data());
+    callEntry(entries[sig - sigs.data()], inputs, outputs);
     return Status::success();
   }
 
@@ -56,6 +63,73 @@ private:
   std::shared_ptr<Library> library;
   std::vector<FunctionSignature> sigs;
   std::vector<LiptArtifactEntry> entries; // parallel to sigs
+};
+
+/// Checks a CUDA call's views: rank-0 inputs in host memory, everything
+/// else on the device.
+Status checkCudaViews(const std::vector<TensorView> &inputs,
+                      const std::vector<TensorView> &outputs) {
+  auto check = [](const TensorView &v, const char *what, size_t i) {
+    bool host = v.type.shape.empty() && std::string(what) == "input";
+    DeviceKind want = host ? DeviceKind::cpu : DeviceKind::cuda;
+    if (v.device.kind == want)
+      return Status::success();
+    return Status::error(std::string(what) + " #" + std::to_string(i) +
+                         (host ? " is a rank-0 step scalar and must be in "
+                                 "host memory"
+                               : " must be in CUDA device memory"));
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (Status s = check(inputs[i], "input", i); !s)
+      return s;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (Status s = check(outputs[i], "output", i); !s)
+      return s;
+  return Status::success();
+}
+
+/// A CUDA artifact: the entry points launch kernels and call cuBLAS
+/// through liblipt_cuda_runtime.so on the stream given to invoke.
+class CudaArtifactExecutable : public Executable {
+public:
+  CudaArtifactExecutable(std::shared_ptr<Library> library,
+                         std::vector<FunctionSignature> sigs,
+                         std::vector<LiptArtifactEntry> entries, bool tf32)
+      : library(std::move(library)), sigs(std::move(sigs)),
+        entries(std::move(entries)), tf32(tf32) {}
+
+  Device device() const override { return {DeviceKind::cuda, 0}; }
+  const std::vector<FunctionSignature> &functions() const override {
+    return sigs;
+  }
+
+  Status invoke(const std::string &name, const std::vector<TensorView> &inputs,
+                const std::vector<TensorView> &outputs,
+                Stream stream) override {
+    const FunctionSignature *sig = lookup(name);
+    if (!sig)
+      return Status::error("no function named '" + name + "'");
+    if (Status s = checkArguments(*sig, inputs, outputs); !s)
+      return s;
+    if (Status s = checkCudaViews(inputs, outputs); !s)
+      return s;
+    if (Status s = cuda::available(); !s)
+      return s;
+    if (Status s = cuda::moduleLoadStatus(); !s)
+      return s;
+    cuda::beginCall(stream);
+    cuda::setTf32(tf32);
+    callEntry(entries[sig - sigs.data()], inputs, outputs);
+    if (Status s = cuda::endCall(); !s)
+      return Status::error("'" + name + "' on the GPU: " + s.message);
+    return Status::success();
+  }
+
+private:
+  std::shared_ptr<Library> library;
+  std::vector<FunctionSignature> sigs;
+  std::vector<LiptArtifactEntry> entries; // parallel to sigs
+  bool tf32;
 };
 
 /// The string member `key` of `object`, or an error naming it.
@@ -109,11 +183,20 @@ Status readManifest(void *handle, const char *manifest,
         ", the ABI this runtime reads; recompile it with this lipt-compile");
   if (Status s = stringField(root, "target", target); !s)
     return Status::error("manifest " + s.message);
-  if (target != "cpu")
+  if (target != "cpu" && target != "cuda")
     return Status::error("manifest field 'target' is '" + target +
-                         "'; this runtime runs cpu artifacts");
+                         "'; this runtime runs cpu and cuda artifacts");
+  info.target = target == "cuda" ? DeviceKind::cuda : DeviceKind::cpu;
   if (Status s = stringField(root, "cpu", info.cpu); !s)
     return Status::error("manifest " + s.message);
+  if (info.target == DeviceKind::cuda) {
+    if (Status s = stringField(root, "gpu", info.gpu); !s)
+      return Status::error("manifest " + s.message);
+    const JsonValue *tf32 = root.get("tf32");
+    if (!tf32 || tf32->kind != JsonValue::Bool)
+      return Status::error("manifest field 'tf32' is missing or not a bool");
+    info.tf32 = tf32->boolean;
+  }
   if (const JsonValue *model = root.get("model")) {
     if (model->kind != JsonValue::String)
       return Status::error("manifest field 'model' is not a string");
@@ -188,10 +271,14 @@ Status loadArtifact(const std::string &path, std::unique_ptr<Executable> &out,
   if (Status s = readManifest(library->handle, manifest, sigs, entries, read);
       !s)
     return Status::error(path + ": " + s.message);
+  if (read.target == DeviceKind::cuda)
+    out = std::make_unique<CudaArtifactExecutable>(
+        std::move(library), std::move(sigs), std::move(entries), read.tf32);
+  else
+    out = std::make_unique<ArtifactExecutable>(
+        std::move(library), std::move(sigs), std::move(entries));
   if (info)
     *info = std::move(read);
-  out = std::make_unique<ArtifactExecutable>(
-      std::move(library), std::move(sigs), std::move(entries));
   return Status::success();
 }
 

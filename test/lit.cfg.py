@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
 config.excludes = ["lit.cfg.py", "lipt-capi-test.c", "lipt_case.py", "lipt_run_check.py",
-                   "check_training.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
+                   "check_training.py", "check_case.py", "ptx_check.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
                    "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
@@ -52,3 +52,30 @@ llvm_config.add_tool_substitutions(["lipt-opt", "lipt-run", "lipt-compile",
                                     "mlir-runner"] + fuzzers,
                                    [config.lipt_tools_dir,
                                     config.llvm_tools_dir])
+
+# CUDA. The toolkit (ptxas, fatbinary, libdevice) compiles GPU code on
+# machines without a GPU: tests that assemble PTX REQUIRE ptxas. Running it
+# needs a driver and a device, which no CI machine has: those tests REQUIRE
+# cuda-device and are skipped cleanly everywhere else.
+cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+if os.access(os.path.join(cuda_home, "bin", "ptxas"), os.X_OK):
+    config.available_features.add("ptxas")
+    config.environment["CUDA_HOME"] = cuda_home
+    config.substitutions.append(
+        ("%ptxas", os.path.join(cuda_home, "bin", "ptxas")))
+
+
+def has_cuda_device():
+    import ctypes
+    try:
+        driver = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return (driver.cuInit(0) == 0 and
+                driver.cuDeviceGetCount(ctypes.byref(count)) == 0 and
+                count.value > 0)
+    except OSError:
+        return False
+
+
+if has_cuda_device():
+    config.available_features.add("cuda-device")

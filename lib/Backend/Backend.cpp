@@ -2,12 +2,14 @@
 
 #include "lipt/Backend/Backend.h"
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
 
 using namespace mlir;
 
-/// Every backend, in the order --help lists them. A new one (CUDA) is one
-/// more entry here.
-static const lipt::Backend *const kBackends[] = {&lipt::getCpuBackend()};
+/// Every backend, in the order --help lists them. A new one is one more
+/// entry here.
+static const lipt::Backend *const kBackends[] = {&lipt::getCpuBackend(),
+                                                 &lipt::getCudaBackend()};
 
 const lipt::Backend *mlir::lipt::lookupBackend(StringRef name) {
   for (const Backend *backend : kBackends)

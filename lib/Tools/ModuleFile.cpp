@@ -2,6 +2,7 @@
 
 #include "lipt/Tools/ModuleFile.h"
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
 #include "lipt/Runtime/Nesting.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -17,6 +18,7 @@ static constexpr uint64_t kMaxModuleBytes = uint64_t(1) << 30;
 std::unique_ptr<MLIRContext> mlir::lipt::createCpuToolContext() {
   DialectRegistry registry;
   registerCpuExecutionDialects(registry);
+  registerCudaExecutionDialects(registry);
   auto context = std::make_unique<MLIRContext>(registry);
   context->loadAllAvailableDialects();
   context->allowUnregisteredDialects();

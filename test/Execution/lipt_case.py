@@ -11,6 +11,11 @@ it, and prints PASS when err <= --tol, FAIL otherwise.
 
 Example:
   lipt_case.py soft_cap --shape 3x8x5 --dtype bf16 --attrs 'alpha = 0.1'
+
+With --function-dir DIR it writes the same case as a function instead, for
+lipt-compile and lipt-run --function on any device (check_case.py compares):
+DIR/case.mlir (func.func @case(inputs...) -> results...), DIR/inI.npy,
+DIR/expectedI.npy (float64) and DIR/case.json (tolerance and scale).
 """
 import argparse
 import sys
@@ -355,6 +360,8 @@ def main():
                    help="write the lipt op in MLIR's generic form")
     p.add_argument("--copies", type=int, default=1,
                    help="K independent ops on K inputs (one program)")
+    p.add_argument("--function-dir", help="write the case as a function, "
+                   "its inputs and expected results here (see above)")
     args = p.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -368,8 +375,43 @@ def main():
         m, n = e.shape[-2], e.shape[-1]
         scale = max(scale, np.max(np.linalg.svd(
             np.asarray(e).reshape([-1, m, n]), compute_uv=False)))
+    if args.function_dir:
+        write_function_case(args.function_dir, inputs, op_texts, results,
+                            scale, args.tol)
+        return
     print(emit_program(inputs, "\n  ".join(op_texts), results, scale,
                        args.tol))
+
+
+NPY_TYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16}
+
+
+def write_function_case(folder, inputs, op_texts, results, scale, tol):
+    """The case as func.func @case plus .npy files (see the module doc)."""
+    import json
+    import os
+    os.makedirs(folder, exist_ok=True)
+    args, types = [], []
+    for i, (name, values, shape, dtype) in enumerate(inputs):
+        if dtype not in NPY_TYPES:
+            sys.exit(f"lipt_case.py: --function-dir takes f32/f64/f16 "
+                     f"inputs (.npy has no {dtype})")
+        np.save(os.path.join(folder, f"in{i}.npy"),
+                np.asarray(values, dtype=NPY_TYPES[dtype]).reshape(shape))
+        args.append(f"%{name}: {tensor_type(shape, dtype)}")
+    for i, (name, expected, shape, dtype) in enumerate(results):
+        np.save(os.path.join(folder, f"expected{i}.npy"),
+                np.asarray(expected, dtype=np.float64).reshape(shape))
+        types.append(tensor_type(shape, dtype))
+    names = ", ".join("%" + r[0] for r in results)
+    body = "\n  ".join(op_texts)
+    with open(os.path.join(folder, "case.mlir"), "w") as f:
+        f.write(f"func.func @case({', '.join(args)}) -> "
+                f"({', '.join(types)}) {{\n  {body}\n"
+                f"  return {names} : {', '.join(types)}\n}}\n")
+    with open(os.path.join(folder, "case.json"), "w") as f:
+        json.dump({"inputs": len(inputs), "results": len(results),
+                   "scale": float(scale), "tol": tol}, f)
 
 
 def build_case(args, rng, tag):

@@ -25,8 +25,8 @@
 // BF16-NEXT: 4xbf16=[2 4 6 0.2001953]
 
 // Bad use is a clear error and no output file.
-// RUN: not lipt-compile %s -o %t/x.so --target=cuda 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: lipt-compile: error: --target=cuda is not a backend of this build (cpu)
+// RUN: not lipt-compile %s -o %t/x.so --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: lipt-compile: error: --target=tpu is not a backend of this build (cpu, cuda)
 // RUN: not lipt-compile %s -o %t/x.so --target-cpu=no-such-cpu 2>&1 | FileCheck %s --check-prefix=CPU
 // CPU: error: {{.*}}no-such-cpu
 // RUN: not lipt-compile %s -o %t/no-such-dir/x.so 2>&1 | FileCheck %s --check-prefix=WRITE

@@ -1,6 +1,8 @@
 //===- lipt-compile.cpp - compile lipt modules ahead of time --------------===//
 //
 //   lipt-compile x.mlir --target=cpu -o x.lipt.so [--target-cpu=host]
+//   lipt-compile x.mlir --target=cuda -o x.lipt.so [--gpu=sm_90] [--tf32]
+//   lipt-compile x.mlir --target=cuda --emit=ptx -o DIR
 //
 // Writes an artifact (include/lipt-c/Artifact.h): a shared library with a
 // JSON manifest and one C entry point per public function, which
@@ -36,8 +38,24 @@ static cl::opt<std::string> outputFile("o",
                                        cl::value_desc("file"),
                                        cl::cat(compileCategory));
 static cl::opt<std::string>
-    target("target", cl::desc("What the artifact runs on (a backend: cpu)"),
+    target("target",
+           cl::desc("What the artifact runs on (a backend: cpu, cuda)"),
            cl::init("cpu"), cl::cat(compileCategory));
+static cl::opt<std::string>
+    gpu("gpu",
+        cl::desc("--target=cuda: the GPU architecture (default sm_90: H100, "
+                 "H200)"),
+        cl::init("sm_90"), cl::cat(compileCategory));
+static cl::opt<bool>
+    tf32("tf32",
+         cl::desc("--target=cuda: f32 matrix products on TF32 tensor cores"),
+         cl::init(false), cl::cat(compileCategory));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("What to write: artifact (default, a shared library at -o) "
+                  "or ptx (--target=cuda: each kernel module's PTX into the "
+                  "folder -o)"),
+         cl::init("artifact"), cl::cat(compileCategory));
 static cl::opt<std::string> targetCpu(
     "target-cpu",
     cl::desc("The CPU the code may assume: an LLVM CPU name (default "
@@ -65,7 +83,9 @@ int main(int argc, char **argv) {
   lipt::showOnlyOwnOptionsInHelp({&compileCategory});
   cl::ParseCommandLineOptions(argc, argv, "lipt ahead-of-time compiler\n");
   if (inputFile.empty() || outputFile.empty())
-    return fail("usage: lipt-compile x.mlir --target=cpu -o x.lipt.so");
+    return fail("usage: lipt-compile x.mlir --target=cpu|cuda -o x.lipt.so");
+  if (emit != "artifact" && emit != "ptx")
+    return fail("--emit=" + emit + " is not one of artifact, ptx");
   const lipt::Backend *backend = lipt::lookupBackend(target);
   if (!backend) {
     std::string known;
@@ -85,6 +105,8 @@ int main(int argc, char **argv) {
   lipt::ArtifactOptions options;
   options.targetCpu = targetCpu;
   options.runtimeLibDir = runtimeLibDir(argv[0]);
+  options.gpuChip = gpu;
+  options.tf32 = tf32;
   // A model file: its artifact holds the optimizer kernels of its weight
   // groups and its training spec, which lipt-run trains from. (The model's
   // forward pass is LibTorch's until the model ops lower, issue 12.)
@@ -97,7 +119,10 @@ int main(int argc, char **argv) {
       return 1;
     options.modelSpecJson = lipt_train::toJson(*spec);
   }
-  if (failed(backend->writeArtifact(*module, outputFile, options)))
+  LogicalResult written =
+      emit == "ptx" ? backend->emitKernels(*module, outputFile, options)
+                    : backend->writeArtifact(*module, outputFile, options);
+  if (failed(written))
     return 1; // diagnostics name the op or the step
   return 0;
 }

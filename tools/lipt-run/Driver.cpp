@@ -199,6 +199,11 @@ int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
   Options options;
   if (std::optional<int> exit = parseCommandLine(argc, argv, options))
     return *exit;
+  bool runsFunction = options.run.list || !options.run.function.empty();
+  if (options.run.device == rt::DeviceKind::cuda && !runsFunction)
+    return fail("--device=cuda runs --function on a GPU; training, --eval, "
+                "--certify and --robustness run on the CPU (GPU training "
+                "needs a LibTorch with CUDA, which this build does not have)");
   if (!options.certify.empty())
     return certify(options);
   if (!options.evalCheckpoint.empty())

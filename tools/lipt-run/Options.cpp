@@ -74,6 +74,19 @@ std::vector<Option> optionTable(Options &o) {
        "Fill the arguments after the --input ones with these tensors, in "
        "checkpoint order (e.g. a model's weights from model.safetensors)",
        text(o.run.weights)},
+      {"device", "cpu|cuda", Category::run,
+       "Where --function runs: cpu (default), or cuda (an NVIDIA GPU: IR "
+       "is compiled for it, an artifact must be lipt-compile "
+       "--target=cuda's; training on CUDA is not supported yet)",
+       [&o](const std::string &v, std::string &error) {
+         if (v == "cpu" || v == "cuda") {
+           o.run.device = v == "cpu" ? lipt_runtime::DeviceKind::cpu
+                                     : lipt_runtime::DeviceKind::cuda;
+           return true;
+         }
+         error = "must be cpu or cuda, got '" + v + "'";
+         return false;
+       }},
       {"list-functions", nullptr, Category::run,
        "Print the module's functions and their signatures", flag(o.run.list)},
       {"data", "path", Category::train,

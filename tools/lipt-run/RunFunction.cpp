@@ -8,6 +8,7 @@
 #include "RunFunction.h"
 
 #include "lipt/Runtime/Artifact.h"
+#include "lipt/Runtime/Cuda.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/TensorIO.h"
 #include "lipt/Train/CheckpointFile.h"
@@ -49,6 +50,69 @@ rt::Status readWeights(const std::string &path,
   if (rt::Status s = lipt_train::checkpointConfig(file, path, spec); !s)
     return s;
   return lipt_train::checkpointWeights(file, path, spec, out);
+}
+
+/// Device copies of a call's tensors, for a CUDA executable: rank-0 inputs
+/// stay on the host (Cuda.h), everything else is copied over; freed at the
+/// end of the call.
+class DeviceStaging {
+public:
+  ~DeviceStaging() {
+    for (void *p : buffers)
+      rt::cuda::release(p);
+  }
+  /// Replaces `view` by a device copy (of its contents when `copy`).
+  rt::Status stage(rt::TensorView &view, bool copy) {
+    uint64_t bytes = 0;
+    if (rt::Status s =
+            rt::checkedByteSize(view.type, rt::kMaxCompiledTensorBytes, bytes);
+        !s)
+      return s;
+    void *device = nullptr;
+    if (rt::Status s = rt::cuda::allocate(bytes, device); !s)
+      return s;
+    buffers.push_back(device);
+    if (copy)
+      if (rt::Status s = rt::cuda::copyToDevice(device, view.data, bytes); !s)
+        return s;
+    view.data = device;
+    view.device = {rt::DeviceKind::cuda, 0};
+    return rt::Status::success();
+  }
+
+private:
+  std::vector<void *> buffers;
+};
+
+/// Runs `name` on `exe`'s device: host views as they are on the CPU,
+/// staged through device copies on a GPU.
+rt::Status invokeOnDevice(rt::Executable &exe, const std::string &name,
+                          std::vector<rt::TensorView> inputs,
+                          std::vector<rt::TensorView> outputs) {
+  if (exe.device().kind == rt::DeviceKind::cpu)
+    return exe.invoke(name, inputs, outputs);
+  if (rt::Status s = rt::cuda::available(); !s)
+    return rt::Status::error("--device=cuda: " + s.message);
+  DeviceStaging staging;
+  std::vector<rt::TensorView> hostOutputs = outputs;
+  for (rt::TensorView &v : inputs)
+    if (!v.type.shape.empty())
+      if (rt::Status s = staging.stage(v, /*copy=*/true); !s)
+        return s;
+  for (rt::TensorView &v : outputs)
+    if (rt::Status s = staging.stage(v, /*copy=*/false); !s)
+      return s;
+  if (rt::Status s = exe.invoke(name, inputs, outputs); !s)
+    return s;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    uint64_t bytes = 0;
+    rt::checkedByteSize(outputs[i].type, rt::kMaxCompiledTensorBytes, bytes);
+    if (rt::Status s =
+            rt::cuda::copyToHost(hostOutputs[i].data, outputs[i].data, bytes);
+        !s)
+      return s;
+  }
+  return rt::Status::success();
 }
 
 } // namespace
@@ -117,7 +181,7 @@ int lipt_run::runFunction(rt::Executable &exe,
   for (rt::HostTensor &t : out)
     outViews.push_back(t.view());
 
-  rt::Status s = exe.invoke(functionName, inViews, outViews);
+  rt::Status s = invokeOnDevice(exe, functionName, inViews, outViews);
   if (!s)
     return fail(s.message);
 
@@ -145,5 +209,14 @@ int lipt_run::runArtifact(const RunFunctionOptions &options) {
   std::unique_ptr<rt::Executable> exe;
   if (rt::Status loaded = rt::loadArtifact(options.source, exe); !loaded)
     return fail(loaded.message);
+  if (exe->device().kind != options.device) {
+    bool cuda = exe->device().kind == rt::DeviceKind::cuda;
+    return fail(options.source + " was compiled for " +
+                (cuda ? "cuda" : "cpu") +
+                "; run it with --device=" + (cuda ? "cuda" : "cpu") +
+                ", or recompile it with "
+                "lipt-compile --target=" +
+                (cuda ? "cpu" : "cuda"));
+  }
   return runFunction(*exe, options);
 }

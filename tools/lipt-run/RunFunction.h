@@ -27,6 +27,10 @@ struct RunFunctionOptions {
   /// else the file's).
   std::string weights;
   bool list = false; ///< --list-functions instead
+  /// --device: where the function runs (cuda: a CUDA artifact, or IR
+  /// compiled with the CUDA backend; inputs are copied to the GPU and the
+  /// results back).
+  lipt_runtime::DeviceKind device = lipt_runtime::DeviceKind::cpu;
 };
 
 /// --list-functions, or --function with its inputs and outputs; the exit

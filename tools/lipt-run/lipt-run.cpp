@@ -20,6 +20,7 @@
 #include "Driver.h"
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
 #include "lipt/ModelImport/ModelFunction.h"
 #include "lipt/ModelImport/ModelImport.h"
 #include "lipt/Runtime/HostTuning.h"
@@ -71,8 +72,10 @@ static int runModule(const lipt_run::Options &options) {
     return error.empty() ? 1 : fail(error); // else the parser reported where
   if (!options.run.list && options.run.function.empty())
     return trainModel(*module, *context, options);
-  FailureOr<std::unique_ptr<rt::Executable>> exe =
-      lipt::getCpuBackend().compile(*module);
+  const lipt::Backend &backend = options.run.device == rt::DeviceKind::cuda
+                                     ? lipt::getCudaBackend()
+                                     : lipt::getCpuBackend();
+  FailureOr<std::unique_ptr<rt::Executable>> exe = backend.compile(*module);
   if (failed(exe))
     return 1; // diagnostics were emitted with locations
   return lipt_run::runFunction(**exe, options.run);

@@ -3,9 +3,9 @@
 // A backend turns a module of lipt (and linalg/tensor/arith) ops into code
 // for one kind of device: the pipeline that lowers it, compilation into an
 // Executable in this process, and an ahead-of-time artifact that the
-// runtime loads without LLVM. The CPU backend (lib/Backend/Cpu) is the one
-// there is; a CUDA backend (issue 11) registers beside it, and the tools
-// pick one with --target=NAME without knowing which exist.
+// runtime loads without LLVM. The CPU backend (lib/Backend/Cpu)
+// and the CUDA backend (lib/Backend/Cuda) register beside each other, and the
+// tools pick one with --target=NAME without knowing which exist.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +37,11 @@ struct ArtifactOptions {
   /// For a model file: its training spec as JSON (lipt_train::toJson), put
   /// in the manifest's "model" field (empty: none).
   std::string modelSpecJson;
+  /// GPU backends: the architecture the kernels are compiled for.
+  std::string gpuChip = "sm_90";
+  /// GPU backends: let f32 matrix products use TF32 tensor cores (10-bit
+  /// mantissa inputs, f32 accumulation).
+  bool tf32 = false;
 };
 
 class Backend {
@@ -56,6 +61,11 @@ public:
   /// artifact at `path` (include/lipt-c/Artifact.h).
   virtual LogicalResult writeArtifact(ModuleOp module, const std::string &path,
                                       const ArtifactOptions &options) const = 0;
+  /// Writes each device kernel of `module` (lowered in place) as text into
+  /// the folder `dir` (CUDA: one NAME.ptx per kernel module), for
+  /// inspection and tests. Backends without device kernels say so.
+  virtual LogicalResult emitKernels(ModuleOp module, const std::string &dir,
+                                    const ArtifactOptions &options) const;
 };
 
 /// The backend --target=`name` names, or null.

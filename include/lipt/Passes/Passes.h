@@ -3,11 +3,14 @@
 #ifndef LIPT_PASSES_PASSES_H
 #define LIPT_PASSES_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -58,6 +61,35 @@ struct LiptCpuPipelineOptions
 /// the ExecutionEngine. Registered as `lipt-cpu-pipeline`.
 void buildLiptCpuPipeline(OpPassManager &pm,
                           const LiptCpuPipelineOptions &options = {});
+struct LiptCudaPipelineOptions
+    : public PassPipelineOptions<LiptCudaPipelineOptions> {
+  Option<bool> batch{*this, "batch",
+                     llvm::cl::desc("Run lipt-batch-same-shape"),
+                     llvm::cl::init(true)};
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("Run lipt-fuse-polynomials (fewer flops)"),
+                    llvm::cl::init(true)};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("The GPU architecture (sm_90: H100, "
+                                          "H200)"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("NVPTX features (the PTX version; sm_90 needs +ptx80)"),
+      llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What the kernels become: isa (PTX text), bin (cubin, "
+                     "by ptxas) or fatbin (cubin and PTX, by ptxas and "
+                     "fatbinary)"),
+      llvm::cl::init("fatbin")};
+};
+
+/// lipt -> linalg -> buffers -> cuBLAS calls and NVVM kernels on device
+/// buffers -> host LLVM dialect with the kernels serialized in gpu.binary
+/// ops. Registered as `lipt-cuda-pipeline`.
+void buildLiptCudaPipeline(OpPassManager &pm,
+                           const LiptCudaPipelineOptions &options = {});
 /// --lipt-import-custom-calls then --lipt-lower-to-linalg: lipt calls in,
 /// linalg/tensor/arith/math out, foreign ops untouched. Registered as
 /// `lipt-import-and-lower`.

@@ -27,14 +27,23 @@ bool isArtifactFile(const std::string &path);
 
 /// What an artifact's manifest says beyond its functions.
 struct ArtifactInfo {
+  /// The device kind it runs on ("cpu", "cuda": the manifest's "target").
+  DeviceKind target = DeviceKind::cpu;
   std::string cpu; ///< the CPU it was compiled for (lipt-compile --target-cpu)
+  /// CUDA artifacts: the GPU architecture ("sm_90") and whether f32
+  /// products may use TF32 tensor cores.
+  std::string gpu;
+  bool tf32 = false;
   /// For a model file's artifact: the training spec as JSON (the checkpoint
   /// config format, lipt_train::fromJson); its functions are then the
   /// optimizer kernels. Empty otherwise.
   std::string model;
 };
 
-/// Loads the artifact at `path` into an Executable. Errors name the file
+/// Loads the artifact at `path` into an Executable. A CUDA artifact's
+/// functions take device memory (rank-0 arguments: host memory; Cuda.h)
+/// and run on the stream given to invoke; on a machine without a GPU it
+/// still loads, and invoke says what is missing. Errors name the file
 /// and what is wrong: not a regular file, not loadable (the loader's
 /// message, for example a missing liblipt_blas_shims.so), no manifest, a
 /// manifest field missing or of the wrong type, another ABI version, an

@@ -1,279 +1,31 @@
 //===- CpuArtifact.cpp - write a module as an ahead-of-time artifact ------===//
 //
-// lowerForCpu, then LLVM IR, then an object file for the chosen CPU, linked
-// by the system's C compiler driver into a shared library with the C ABI of
-// include/lipt-c/Artifact.h: a JSON manifest and one `lipt_call_NAME(void
-// **args)` entry per function. The runtime loads it with dlopen
-// (runtime/Artifact.cpp); nothing of LLVM or MLIR is needed there.
+// lowerForCpu, then the host library every backend writes (HostCode.h):
+// the CPU artifact's code is all host code, linked against
+// liblipt_blas_shims.so (BLAS calls and the scratch allocator).
 //
 //===----------------------------------------------------------------------===//
 
-#include "lipt-c/Artifact.h"
 #include "lipt/Backend/Cpu/CpuBackend.h"
-
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Target/LLVMIR/Export.h"
-#include "llvm/IR/IRBuilder.h"
-#include "llvm/IR/LegacyPassManager.h"
-#include "llvm/IR/Module.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
-#include "llvm/Target/TargetOptions.h"
-#include "llvm/TargetParser/Host.h"
+#include "lipt/Backend/HostCode.h"
 
 using namespace mlir;
 namespace rt = lipt_runtime;
 
-namespace {
-
-/// The manifest (include/lipt-c/Artifact.h) of `sigs`.
-std::string manifestJson(const std::vector<rt::FunctionSignature> &sigs,
-                         const lipt::ArtifactOptions &options) {
-  llvm::json::Array functions;
-  for (const rt::FunctionSignature &sig : sigs) {
-    llvm::json::Array inputs, outputs;
-    for (const rt::TensorType &t : sig.inputs)
-      inputs.push_back(t.str());
-    for (const rt::TensorType &t : sig.outputs)
-      outputs.push_back(t.str());
-    functions.push_back(
-        llvm::json::Object{{"name", sig.name},
-                           {"entry", LIPT_ARTIFACT_ENTRY_PREFIX + sig.name},
-                           {"inputs", std::move(inputs)},
-                           {"outputs", std::move(outputs)}});
-  }
-  llvm::json::Object manifest{{"format", "lipt-artifact"},
-                              {"abi", LIPT_ARTIFACT_ABI_VERSION},
-                              {"target", "cpu"},
-                              {"cpu", options.targetCpu},
-                              {"functions", std::move(functions)}};
-  if (!options.modelSpecJson.empty())
-    manifest["model"] = options.modelSpecJson;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::json::Value(std::move(manifest));
-  return text;
-}
-
-/// Adds `void lipt_call_NAME(void **args)` for every function: loads each
-/// descriptor pointer and calls the C interface the lowering made.
-LogicalResult addEntryPoints(llvm::Module &module,
-                             const std::vector<rt::FunctionSignature> &sigs,
-                             std::string &error) {
-  llvm::LLVMContext &ctx = module.getContext();
-  llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
-  auto *entryType =
-      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
-  for (const rt::FunctionSignature &sig : sigs) {
-    llvm::Function *callee = module.getFunction("_mlir_ciface_" + sig.name);
-    size_t arity = sig.inputs.size() + sig.outputs.size();
-    if (!callee || callee->arg_size() != arity) {
-      error = "internal error: no C interface for '" + sig.name + "'";
-      return failure();
-    }
-    auto *entry =
-        llvm::Function::Create(entryType, llvm::GlobalValue::ExternalLinkage,
-                               LIPT_ARTIFACT_ENTRY_PREFIX + sig.name, module);
-    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", entry));
-    std::vector<llvm::Value *> args;
-    for (size_t i = 0; i < arity; ++i)
-      args.push_back(b.CreateLoad(
-          ptr, b.CreateConstInBoundsGEP1_64(ptr, entry->getArg(0), i)));
-    b.CreateCall(callee, args);
-    b.CreateRetVoid();
-  }
-  return success();
-}
-
-/// Only the manifest and the entry points stay visible: every other
-/// definition becomes internal. A public function keeps its IR name (a
-/// module's `step`, say), and an exported `step` would be bound by the
-/// dynamic loader to whatever the process defines first under that name
-/// (glibc has a legacy `step`): the artifact would call into libc.
-void hideAllButEntryPoints(llvm::Module &module) {
-  auto keep = [](llvm::StringRef name) {
-    return name == LIPT_ARTIFACT_MANIFEST_SYMBOL ||
-           name.starts_with(LIPT_ARTIFACT_ENTRY_PREFIX);
-  };
-  for (llvm::Function &f : module.functions())
-    if (!f.isDeclaration() && !keep(f.getName()))
-      f.setLinkage(llvm::GlobalValue::InternalLinkage);
-  for (llvm::GlobalVariable &g : module.globals())
-    if (!g.isDeclaration() && !keep(g.getName()))
-      g.setLinkage(llvm::GlobalValue::InternalLinkage);
-}
-
-void addManifest(llvm::Module &module, const std::string &json) {
-  llvm::Constant *text =
-      llvm::ConstantDataArray::getString(module.getContext(), json);
-  new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
-                           llvm::GlobalValue::ExternalLinkage, text,
-                           LIPT_ARTIFACT_MANIFEST_SYMBOL);
-}
-
-std::unique_ptr<llvm::TargetMachine>
-targetMachineFor(const std::string &cpuName, std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return nullptr;
-  std::string cpu = cpuName, features;
-  if (cpu == "host") {
-    cpu = llvm::sys::getHostCPUName().str();
-    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-      features += (features.empty() ? "" : ",") +
-                  std::string(enabled ? "+" : "-") + name.str();
-  }
-  // An unknown name would make LLVM assume a 32-bit CPU and abort later.
-  std::unique_ptr<llvm::MCSubtargetInfo> subtargets(
-      target->createMCSubtargetInfo(triple, "", ""));
-  if (!subtargets || !subtargets->isCPUStringValid(cpu)) {
-    error = "--target-cpu=" + cpu + " is not a CPU LLVM knows for " +
-            triple.str() +
-            " (try x86-64-v3, x86-64-v4, a name like "
-            "sapphirerapids, or host)";
-    return nullptr;
-  }
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  if (!machine)
-    error = "cannot target CPU '" + cpu + "'";
-  return machine;
-}
-
-/// Writes `module` as an object file at `path`.
-LogicalResult emitObject(llvm::Module &module, llvm::TargetMachine &machine,
-                         const std::string &path, std::string &error) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    error = path + ": " + ec.message();
-    return failure();
-  }
-  llvm::legacy::PassManager passes;
-  if (machine.addPassesToEmitFile(passes, os, nullptr,
-                                  llvm::CodeGenFileType::ObjectFile)) {
-    error = "the target cannot emit object files";
-    return failure();
-  }
-  passes.run(module);
-  os.close();
-  if (os.has_error()) {
-    error = path + ": write failed";
-    return failure();
-  }
-  return success();
-}
-
-/// Links `object` into the shared library `output` with the C compiler
-/// driver. --no-undefined: a symbol neither the runtime library nor libc
-/// and libm provide is an error here, not when the artifact is loaded.
-LogicalResult linkSharedLibrary(const std::string &object,
-                                const std::string &output,
-                                const std::string &runtimeLibDir,
-                                std::string &error) {
-  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
-  if (!cc) {
-    error = "no C compiler driver ('cc') to link the artifact with";
-    return failure();
-  }
-  llvm::SmallString<128> log;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("lipt-link", "log", log)) {
-    error = "cannot create a temporary file: " + ec.message();
-    return failure();
-  }
-  std::string libDir = "-L" + runtimeLibDir;
-  llvm::SmallVector<llvm::StringRef> args{*cc,
-                                          "-shared",
-                                          "-o",
-                                          output,
-                                          object,
-                                          libDir,
-                                          "-llipt_blas_shims",
-                                          "-lm",
-                                          "-Wl,--no-undefined",
-                                          "-Wl,-z,noexecstack"};
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(),
-                                                log.str()};
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, redirects, 0, 0,
-                                     &message);
-  if (rc != 0) {
-    auto text = llvm::MemoryBuffer::getFile(log);
-    error = "linking the artifact failed" +
-            (message.empty() ? "" : ": " + message) +
-            (text ? "\n" + (*text)->getBuffer().str() : "");
-  }
-  llvm::sys::fs::remove(log);
-  return success(rc == 0);
-}
-
-} // namespace
-
 LogicalResult mlir::lipt::writeCpuArtifact(ModuleOp module,
                                            const std::string &outputPath,
                                            const ArtifactOptions &options) {
-  // The output is replaced by a rename: never over a device, FIFO or
-  // directory (as root, renaming onto /dev/full would replace the device).
-  llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(outputPath, status) &&
-      status.type() != llvm::sys::fs::file_type::regular_file)
-    return mlir::emitError(module.getLoc())
-           << outputPath << ": exists and is not a regular file; the "
-           << "artifact goes to a new or regular file";
+  if (failed(checkOutputPath(module, outputPath)))
+    return failure();
   FailureOr<std::vector<rt::FunctionSignature>> sigs = lowerForCpu(module);
   if (failed(sigs))
     return failure();
-  std::string error, manifest = manifestJson(*sigs, options);
-  std::unique_ptr<llvm::TargetMachine> machine =
-      targetMachineFor(options.targetCpu, error);
-  if (!machine)
-    return mlir::emitError(module.getLoc()) << error;
-
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "lipt-artifact");
-  if (!llvmModule)
-    return mlir::emitError(module.getLoc()) << "translation to LLVM IR failed";
-  llvmModule->setTargetTriple(machine->getTargetTriple());
-  llvmModule->setDataLayout(machine->createDataLayout());
-  if (failed(addEntryPoints(*llvmModule, *sigs, error)))
-    return mlir::emitError(module.getLoc()) << error;
-  addManifest(*llvmModule, manifest);
-  hideAllButEntryPoints(*llvmModule);
-  // The same optimization as the JIT: O3, vectorized for the chosen CPU.
-  auto optimize =
-      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine.get());
-  if (llvm::Error err = optimize(llvmModule.get()))
-    return mlir::emitError(module.getLoc())
-           << "LLVM optimization failed: " << llvm::toString(std::move(err));
-
-  // Object and library go to temporaries beside the output; the output is
-  // replaced by a rename, so a failed compile leaves no half-written file.
-  std::string object = outputPath + ".o.tmp", library = outputPath + ".tmp";
-  LogicalResult built = emitObject(*llvmModule, *machine, object, error);
-  if (succeeded(built))
-    built = linkSharedLibrary(object, library, options.runtimeLibDir, error);
-  llvm::sys::fs::remove(object);
-  if (succeeded(built))
-    if (std::error_code ec = llvm::sys::fs::rename(library, outputPath)) {
-      error = outputPath + ": " + ec.message();
-      built = failure();
-    }
-  if (failed(built)) {
-    llvm::sys::fs::remove(library);
-    return mlir::emitError(module.getLoc()) << error;
-  }
-  return success();
+  HostLibrary library;
+  library.target = "cpu";
+  library.targetFields = llvm::json::Object{{"cpu", options.targetCpu}};
+  library.targetCpu = options.targetCpu;
+  library.runtimeLibDir = options.runtimeLibDir;
+  library.libraries = {"lipt_blas_shims"};
+  library.modelSpecJson = options.modelSpecJson;
+  return writeHostLibrary(module, *sigs, outputPath, std::move(library));
 }

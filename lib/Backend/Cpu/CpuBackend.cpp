@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/HostCode.h"
 #include "lipt/InitAll.h"
 #include "lipt/Passes/Passes.h"
 #include "lipt/Runtime/BlasShims.h"
@@ -44,47 +45,6 @@ void mlir::lipt::registerCpuExecutionDialects(DialectRegistry &registry) {
 }
 
 namespace {
-
-/// The runtime type of a function argument/result, or an error.
-FailureOr<rt::TensorType> toRuntimeType(Type type, func::FuncOp fn,
-                                        StringRef what, unsigned index) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  rt::TensorType out;
-  Type elt = tensor ? tensor.getElementType() : Type();
-  bool ok = tensor && tensor.hasStaticShape();
-  if (ok) {
-    if (elt.isF32())
-      out.dtype = rt::DType::f32;
-    else if (elt.isF64())
-      out.dtype = rt::DType::f64;
-    else if (elt.isF16())
-      out.dtype = rt::DType::f16;
-    else if (elt.isBF16())
-      out.dtype = rt::DType::bf16;
-    else if (elt.isSignlessInteger(32))
-      out.dtype = rt::DType::i32;
-    else if (elt.isSignlessInteger(64))
-      out.dtype = rt::DType::i64;
-    else
-      ok = false;
-  }
-  if (!ok)
-    return fn.emitError()
-           << "function '" << fn.getName() << "' " << what << " #" << index
-           << " has type " << type
-           << "; compiled functions take and return statically "
-              "shaped tensors of f32, f64, f16, bf16, i32 or i64";
-  out.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-  // Sizes are computed in int64 by the compiled code and the callers; a
-  // shape past that would wrap and under-allocate.
-  uint64_t bytes = 0;
-  if (rt::Status size =
-          rt::checkedByteSize(out, rt::kMaxCompiledTensorBytes, bytes);
-      !size)
-    return fn.emitError() << "function '" << fn.getName() << "' " << what
-                          << " #" << index << ": " << size.message;
-  return out;
-}
 
 /// Points compiled code's malloc/free at the runtime's scratch cache
 /// (Scratch.h): the temporaries of one call are the next call's, without
@@ -151,49 +111,15 @@ private:
 
 FailureOr<std::vector<rt::FunctionSignature>>
 mlir::lipt::lowerForCpu(ModuleOp module) {
-  std::vector<rt::FunctionSignature> sigs;
-  MLIRContext *ctx = module.getContext();
-  for (func::FuncOp fn : module.getOps<func::FuncOp>()) {
-    if (fn.isPrivate() || fn.isExternal())
-      continue;
-    rt::FunctionSignature sig;
-    sig.name = fn.getName().str();
-    FunctionType type = fn.getFunctionType();
-    for (auto [i, t] : llvm::enumerate(type.getInputs())) {
-      FailureOr<rt::TensorType> rtType = toRuntimeType(t, fn, "argument", i);
-      if (failed(rtType))
-        return failure();
-      sig.inputs.push_back(*rtType);
-      fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                    BoolAttr::get(ctx, false));
-    }
-    for (auto [i, t] : llvm::enumerate(type.getResults())) {
-      FailureOr<rt::TensorType> rtType = toRuntimeType(t, fn, "result", i);
-      if (failed(rtType))
-        return failure();
-      sig.outputs.push_back(*rtType);
-    }
-    fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                UnitAttr::get(ctx));
-    sigs.push_back(std::move(sig));
-  }
-
-  PassManager pm(ctx);
-  buildLiptCpuPipeline(pm);
-  if (failed(pm.run(module)))
+  FailureOr<std::vector<rt::FunctionSignature>> sigs =
+      prepareEntryPoints(module);
+  if (failed(sigs))
     return failure();
-  // invoke() passes one descriptor per input and output and expects no
-  // return value; anything else would read and write the wrong memory.
-  for (const rt::FunctionSignature &sig : sigs) {
-    auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" + sig.name);
-    if (!fn || !isa<LLVM::LLVMVoidType>(fn.getFunctionType().getReturnType()) ||
-        fn.getNumArguments() != sig.inputs.size() + sig.outputs.size())
-      return module.emitError()
-             << "internal error: '" << sig.name
-             << "' was not lowered to the out-parameter calling convention";
-  }
-
-  if (failed(useScratchAllocator(module)))
+  PassManager pm(module.getContext());
+  buildLiptCpuPipeline(pm);
+  if (failed(pm.run(module)) ||
+      failed(checkOutParamConvention(module, *sigs)) ||
+      failed(useScratchAllocator(module)))
     return failure();
   return sigs;
 }

@@ -125,8 +125,19 @@ func::FuncOp getOrDeclareShim(ModuleOp module, StringRef base, FloatType type,
   return fn;
 }
 
+/// Which shims the products call (the pass's `library` option).
+struct ShimLibrary {
+  /// "lipt_rt" (OpenBLAS, runtime/BlasShims.cpp) or "lipt_cuda" (cuBLAS,
+  /// runtime/cuda).
+  StringRef prefix;
+  /// Whether symmetric products get the syrk shim. cuBLAS has no batched
+  /// syrk, so on the GPU they stay one strided-batched gemm.
+  bool syrk;
+};
+
 struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ContractionToBlas(MLIRContext *ctx, ShimLibrary library)
+      : OpRewritePattern(ctx), library(library) {}
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rw) const override {
     FailureOr<GemmForm> form = matchGemm(op);
@@ -156,15 +167,17 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
     // X X^T and X^T X are symmetric: one triangle (syrk) is half the flops.
     // The lowerings write every symmetric product this way (A A = A A^T for
     // a Gram matrix A). syrk overwrites C, so only a zeroed C qualifies.
-    bool symmetric = a == b && form->transA != form->transB;
+    bool symmetric = library.syrk && a == b && form->transA != form->transB;
     if (fill)
       rw.eraseOp(fill);
     if (symmetric && !accumulate) {
-      func::FuncOp shim = getOrDeclareShim(module, "lipt_rt_syrk", elt, rw);
+      func::FuncOp shim =
+          getOrDeclareShim(module, (library.prefix + "_syrk").str(), elt, rw);
       func::CallOp::create(rw, loc, shim,
                            ValueRange{cast(a), cast(c), flag(form->transA)});
     } else {
-      func::FuncOp shim = getOrDeclareShim(module, "lipt_rt_gemm", elt, rw);
+      func::FuncOp shim =
+          getOrDeclareShim(module, (library.prefix + "_gemm").str(), elt, rw);
       func::CallOp::create(rw, loc, shim,
                            ValueRange{cast(a), cast(b), cast(c),
                                       flag(form->transA), flag(form->transB),
@@ -173,13 +186,27 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
     rw.eraseOp(op);
     return success();
   }
+
+private:
+  ShimLibrary library;
 };
 
 struct LiptLinalgToBlasPass
     : mlir::lipt::impl::LiptLinalgToBlasPassBase<LiptLinalgToBlasPass> {
+  using Base::Base;
   void runOnOperation() override {
+    ShimLibrary shims;
+    if (library == "blas")
+      shims = {"lipt_rt", /*syrk=*/true};
+    else if (library == "cublas")
+      shims = {"lipt_cuda", /*syrk=*/false};
+    else {
+      getOperation().emitError() << "--lipt-linalg-to-blas: library=" << library
+                                 << " is not one of blas, cublas";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<ContractionToBlas>(&getContext());
+    patterns.add<ContractionToBlas>(&getContext(), shims);
     // Only the contractions change; no folding of anything else.
     GreedyRewriteConfig config;
     config.enableFolding(false);

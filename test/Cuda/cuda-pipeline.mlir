@@ -1,0 +1,36 @@
+// lipt-cuda-pipeline on a Muon + soft cap step with run-time scalars (the
+// training step's shape): every product is a cuBLAS call, everything else
+// kernels in gpu.binary ops, nothing of lipt left; then the host interface
+// MLIR 22's translation calls, which runtime/cuda/CudaRuntime.cpp defines
+// (these signatures drift between LLVM versions).
+// REQUIRES: ptxas
+// RUN: lipt-opt %s --lipt-cuda-pipeline=format=isa | FileCheck %s
+// RUN: lipt-opt %s --lipt-cuda-pipeline | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=HOST
+// RUN: lipt-opt %s --lipt-cuda-pipeline="format=isa chip=sm_80 features=+ptx80" | FileCheck %s --check-prefix=SM80
+
+// CHECK-NOT: lipt.
+// CHECK: llvm.func @step(
+// CHECK: llvm.call @lipt_cuda_gemm_f32(
+// CHECK-NOT: llvm.call @lipt_rt_
+// CHECK: gpu.launch_func
+// CHECK: gpu.binary @step_kernel {{.*}}chip = "sm_90", features = "+ptx80"{{.*}}.entry step_kernel
+// CHECK: shfl.sync.bfly
+// SM80: chip = "sm_80"
+// SM80-SAME: .target sm_80
+
+// HOST-DAG: declare void @_mlir_ciface_lipt_cuda_gemm_f32(ptr, ptr, ptr, i1, i1, i1)
+// HOST-DAG: declare ptr @mgpuStreamCreate()
+// HOST-DAG: declare void @mgpuStreamDestroy(ptr)
+// HOST-DAG: declare void @mgpuStreamSynchronize(ptr)
+// HOST-DAG: declare ptr @mgpuMemAlloc(i64, ptr, i8)
+// HOST-DAG: declare void @mgpuMemFree(ptr, ptr)
+// HOST-DAG: declare ptr @mgpuModuleLoad(ptr, i64)
+// HOST-DAG: declare void @mgpuModuleUnload(ptr)
+// HOST-DAG: declare ptr @mgpuModuleGetFunction(ptr, ptr)
+// HOST-DAG: declare void @mgpuLaunchKernel(ptr, i64, i64, i64, i64, i64, i64, i32, ptr, ptr, ptr, i64)
+// HOST-DAG: @llvm.global_ctors = appending global
+
+func.func @step(%w: tensor<4x64x32xf32>, %g: tensor<4x64x32xf32>, %m: tensor<4x64x32xf32>, %lr: tensor<f64>, %a: tensor<f64>) -> (tensor<4x64x32xf32>, tensor<4x64x32xf32>) {
+  %0:2 = lipt.muon_step %w, %g, %m step_scalars(%lr, %a : tensor<f64>, tensor<f64>) {constraint = #lipt.constraint<soft_cap>, sigma_max = 2.0, norm = #lipt.norm<rms>, nesterov = true} : tensor<4x64x32xf32>
+  return %0#0, %0#1 : tensor<4x64x32xf32>, tensor<4x64x32xf32>
+}
