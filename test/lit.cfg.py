@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
 config.excludes = ["lit.cfg.py", "lipt-capi-test.c", "lipt_case.py", "lipt_run_check.py",
-                   "check_training.py", "check_case.py", "ptx_check.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
+                   "check_training.py", "check_case.py", "ptx_check.py", "check_artifact.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
                    "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
@@ -77,5 +77,10 @@ def has_cuda_device():
         return False
 
 
-if has_cuda_device():
+cuda_device = has_cuda_device()
+if cuda_device:
     config.available_features.add("cuda-device")
+# FileCheck prefix of what a CUDA run prints here: results, or the reason
+# there are none.
+config.substitutions.append(("%cuda_run_prefix",
+                             "GPU" if cuda_device else "NOGPU"))

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lipt-c/CudaRuntime.h"
 #include "lipt/Runtime/BlasShims.h"
 #include "lipt/Runtime/Cuda.h"
 
@@ -346,6 +347,8 @@ void beginCall(Stream stream) {
 }
 
 Status endCall() {
+  if (usable("stream synchronize"))
+    check(state().driver.streamSynchronize(call.stream), "kernel execution");
   Status s = call.error.empty() ? Status::success() : Status::error(call.error);
   call.error.clear();
   call.stream = nullptr;
@@ -360,6 +363,38 @@ Status moduleLoadStatus() {
 }
 
 } // namespace lipt_runtime::cuda
+
+//===----------------------------------------------------------------------===//
+// The C interface (include/lipt-c/CudaRuntime.h).
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// What the C functions return a pointer into.
+thread_local std::string statusText, endText;
+
+const char *cString(const lipt_runtime::Status &s, std::string &keep) {
+  if (s)
+    return nullptr;
+  keep = s.message;
+  return keep.c_str();
+}
+} // namespace
+
+extern "C" const char *lipt_cuda_status(void) {
+  lipt_runtime::Status s = lipt_runtime::cuda::available();
+  if (s)
+    s = lipt_runtime::cuda::moduleLoadStatus();
+  return cString(s, statusText);
+}
+
+extern "C" void lipt_cuda_begin_call(void *stream, int tf32) {
+  lipt_runtime::cuda::beginCall(stream);
+  lipt_runtime::cuda::setTf32(tf32 != 0);
+}
+
+extern "C" const char *lipt_cuda_end_call(void) {
+  return cString(lipt_runtime::cuda::endCall(), endText);
+}
 
 //===----------------------------------------------------------------------===//
 // MLIR's GPU host interface (gpu-to-llvm), as MLIR 22 declares it; the
@@ -425,8 +460,12 @@ void mgpuLaunchKernel(void *fn, int64_t gx, int64_t gy, int64_t gz, int64_t bx,
 void *mgpuStreamCreate() { return call.stream; }
 void mgpuStreamDestroy(void * /*stream*/) {}
 
+/// gpu-async-region synchronizes before every host call (a cuBLAS shim),
+/// but every op of a call is on the call's one stream, which orders them,
+/// and no host code reads device memory (lipt-linalg-to-gpu refuses it):
+/// the call's stream is synchronized once, by endCall.
 void mgpuStreamSynchronize(void *stream) {
-  if (usable("stream synchronize"))
+  if (stream != call.stream && usable("stream synchronize"))
     check(state().driver.streamSynchronize(stream), "kernel execution");
 }
 

@@ -45,8 +45,8 @@ void setTf32(bool enabled);
 
 /// Brackets a call of compiled code on this thread: every launch, copy and
 /// cuBLAS call in between goes to `stream` (null: the default stream).
-/// endCall returns the first error any of them met (CUDA's message, and
-/// which step), or success.
+/// endCall waits for the stream and returns the first error any of them
+/// met (CUDA's message, and which step), or success.
 void beginCall(Stream stream);
 Status endCall();
 
