@@ -17,6 +17,10 @@
 // step as plain PyTorch in Python, in its own process.
 //
 //   lipt-bench-muon-step [--untuned] [ITERS]
+//   lipt-bench-muon-step --emit DIR [--target cuda|cpu] [--gpu sm_90]
+//                              write the Shakespeare and a NanoGPT-124M-sized
+//                              suite's programs as artifacts for the GPU
+//                              check (scripts/device-check.sh), no timing
 //   LIPT_BENCH_JSON=PATH       also write the figures (and each group's
 //                              step scalars, for the Python peer) as JSON
 //   LIPT_BENCH_PROFILE=SIDE    time one side alone (compiled | reference)
@@ -24,7 +28,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lipt/Backend/Backend.h"
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
 #include "lipt/Optim/StepProgram.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/OptimizerStep.h"
@@ -35,6 +41,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -144,6 +151,41 @@ void orDie(const rt::Status &s) {
   }
 }
 
+/// A suite as the Python peers and the GPU check read it: each group's
+/// shape, bound and step scalars, the schedule, beta. `timings` adds a
+/// group's compiled/reference medians when given.
+llvm::json::Object
+describeSuite(const char *title, const std::vector<Group> &groups,
+              const std::vector<rt::MuonStepConfig> &configs,
+              const std::vector<std::vector<double>> &scalars,
+              const std::vector<std::pair<double, double>> &timings = {}) {
+  llvm::json::Array groupsJson;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    llvm::json::Array stepScalars;
+    for (double v : scalars[i])
+      stepScalars.push_back(v);
+    llvm::json::Object group{{"name", groups[i].name},
+                             {"count", groups[i].count},
+                             {"rows", groups[i].rows},
+                             {"cols", groups[i].cols},
+                             {"target_norm", groups[i].targetNorm},
+                             {"bound", configs[i].spectralBound()},
+                             {"step_scalars", std::move(stepScalars)}};
+    if (i < timings.size()) {
+      group["compiled_ms"] = timings[i].first;
+      group["reference_ms"] = timings[i].second;
+    }
+    groupsJson.push_back(std::move(group));
+  }
+  llvm::json::Array schedule;
+  for (const rt::PolyStep &p : configs.front().scheduleSteps)
+    schedule.push_back(llvm::json::Array{p.a, p.b, p.c});
+  return llvm::json::Object{{"title", title},
+                            {"beta", kBeta},
+                            {"schedule", std::move(schedule)},
+                            {"groups", std::move(groupsJson)}};
+}
+
 int run(const char *title, const std::vector<Group> &groups, int iters,
         double peak) {
   std::vector<rt::MuonStepConfig> configs;
@@ -245,7 +287,7 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
   std::printf("  speed-up                   %9.2fx    (max relative difference "
               "of the weights: %.2g)\n",
               tReference / tCompiled, maxRel);
-  llvm::json::Array groupsJson;
+  std::vector<std::pair<double, double>> timings;
   for (size_t i = 0; i < groups.size(); ++i) {
     double c = 0, r = 0;
     if (groups.size() > 1) {
@@ -259,33 +301,17 @@ int run(const char *title, const std::vector<Group> &groups, int iters,
                   (long long)groups[i].rows, (long long)groups[i].cols, r, c,
                   r / c);
     }
-    llvm::json::Array stepScalars;
-    for (double v : scalars[i])
-      stepScalars.push_back(v);
-    groupsJson.push_back(
-        llvm::json::Object{{"name", groups[i].name},
-                           {"count", groups[i].count},
-                           {"rows", groups[i].rows},
-                           {"cols", groups[i].cols},
-                           {"target_norm", groups[i].targetNorm},
-                           {"bound", configs[i].spectralBound()},
-                           {"step_scalars", std::move(stepScalars)},
-                           {"reference_ms", r},
-                           {"compiled_ms", c}});
+    timings.emplace_back(c, r);
   }
-  llvm::json::Array schedule;
-  for (const rt::PolyStep &p : configs.front().scheduleSteps)
-    schedule.push_back(llvm::json::Array{p.a, p.b, p.c});
-  suitesJson.push_back(llvm::json::Object{{"title", title},
-                                          {"iters", iters},
-                                          {"nominal_gflop", flops / 1e9},
-                                          {"reference_ms", tReference},
-                                          {"compiled_ms", tCompiled},
-                                          {"speedup", tReference / tCompiled},
-                                          {"max_relative_difference", maxRel},
-                                          {"beta", kBeta},
-                                          {"schedule", std::move(schedule)},
-                                          {"groups", std::move(groupsJson)}});
+  llvm::json::Object suite =
+      describeSuite(title, groups, configs, scalars, timings);
+  suite["iters"] = iters;
+  suite["nominal_gflop"] = flops / 1e9;
+  suite["reference_ms"] = tReference;
+  suite["compiled_ms"] = tCompiled;
+  suite["speedup"] = tReference / tCompiled;
+  suite["max_relative_difference"] = maxRel;
+  suitesJson.push_back(std::move(suite));
   return 0;
 }
 
@@ -313,9 +339,87 @@ bool writeJson(const std::string &path, int threads, double peak,
   return true;
 }
 
+/// --emit DIR: each suite's step program compiled by `backend` for the GPU
+/// check (scripts/device-check.sh) as DIR/<name>.lipt.so, and
+/// DIR/suites.json describing them. The same program and scalars as the
+/// CPU run.
+int emitSuites(
+    const mlir::lipt::Backend &backend, const std::string &dir,
+    const std::string &gpu, const std::string &runtimeLibDir,
+    const std::vector<std::pair<std::string, std::vector<Group>>> &suites,
+    const std::vector<std::string> &titles) {
+  llvm::sys::fs::create_directories(dir);
+  llvm::json::Array described;
+  for (size_t k = 0; k < suites.size(); ++k) {
+    const auto &[name, groups] = suites[k];
+    std::vector<rt::MuonStepConfig> configs;
+    std::vector<std::vector<double>> scalars(groups.size());
+    for (size_t i = 0; i < groups.size(); ++i) {
+      configs.push_back(configOf(groups[i]));
+      orDie(configs[i].stepScalars(kLr, scalars[i]));
+    }
+    mlir::DialectRegistry registry;
+    mlir::lipt::registerCpuExecutionDialects(registry);
+    mlir::lipt::registerCudaExecutionDialects(registry);
+    mlir::MLIRContext ctx(registry);
+    ctx.loadAllAvailableDialects();
+    auto module = mlir::lipt::buildMuonStepProgram(&ctx, configs);
+    mlir::lipt::ArtifactOptions options;
+    options.gpuChip = gpu;
+    options.runtimeLibDir = runtimeLibDir;
+    std::string path = dir + "/" + name + ".lipt.so";
+    if (!module || mlir::failed(backend.writeArtifact(*module, path, options)))
+      return 1;
+    llvm::json::Object suite =
+        describeSuite(titles[k].c_str(), groups, configs, scalars);
+    suite["artifact"] = name + ".lipt.so";
+    described.push_back(std::move(suite));
+    std::printf("%s: %s\n", path.c_str(), titles[k].c_str());
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream out(dir + "/suites.json", ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return 1;
+  out << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                    {"lr", kLr},
+                                    {"sigma_max", kSigmaMax},
+                                    {"suites", std::move(described)}}))
+      << "\n";
+  return 0;
+}
+
 } // namespace
 
+/// The paper's Shakespeare model (d 256, 3 layers) and a NanoGPT-124M-sized
+/// set (12 layers of 768x768 x4 and 3072x768, 768x3072; issue 11).
+const std::vector<Group> kShakespeare = {{"blocks_square", 12, 256, 256, 16.0},
+                                         {"blocks_up", 3, 1024, 256, 16.0},
+                                         {"blocks_down", 3, 256, 1024, 16.0},
+                                         {"head", 1, 65, 256, 1.0}};
+const std::vector<Group> kNanoGpt = {{"attn", 48, 768, 768, 16.0},
+                                     {"mlp_up", 12, 3072, 768, 16.0},
+                                     {"mlp_down", 12, 768, 3072, 16.0}};
+
 int main(int argc, char **argv) {
+  if (argc > 2 && std::string(argv[1]) == "--emit") {
+    // --emit DIR [--target cuda|cpu] [--gpu sm_90]
+    std::string target = "cuda", gpu = "sm_90";
+    for (int i = 3; i + 1 < argc; i += 2)
+      (std::string(argv[i]) == "--gpu" ? gpu : target) = argv[i + 1];
+    const mlir::lipt::Backend *backend = mlir::lipt::lookupBackend(target);
+    if (!backend)
+      return 1;
+    std::string exe = llvm::sys::fs::getMainExecutable(argv[0], (void *)&main);
+    std::string lib =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)).str() +
+        "/lib";
+    return emitSuites(
+        *backend, argv[2], gpu, lib,
+        {{"shakespeare", kShakespeare}, {"nanogpt", kNanoGpt}},
+        {"Shakespeare model (d 256, 3 layers): 19 matrices",
+         "NanoGPT-124M-sized (12 x 768x768 x4, 3072x768, 768x3072): 72 "
+         "matrices"});
+  }
   // A fair eager baseline needs the host tuned (HostTuning.h): OpenBLAS's
   // AVX-512 kernels where 0.3.21 misdetects the CPU (4x on sgemm here), and
   // passive OpenMP waiting (spinning LibTorch workers made eager ~3x slower
@@ -343,12 +447,8 @@ int main(int argc, char **argv) {
               "GFLOP/s below = nominal flops / time (fusions do fewer flops, "
               "so they can exceed peak)\n\n",
               threads, peak);
-  std::vector<Group> shakespeare = {{"blocks_square", 12, 256, 256, 16.0},
-                                    {"blocks_up", 3, 1024, 256, 16.0},
-                                    {"blocks_down", 3, 256, 1024, 16.0},
-                                    {"head", 1, 65, 256, 1.0}};
   if (int rc = run("Shakespeare model (d 256, 3 layers): 19 matrices",
-                   shakespeare, iters, peak))
+                   kShakespeare, iters, peak))
     return rc;
   std::printf("\n");
   // The main job's weights (examples/shakespeare-cpu.mlir, block mass 4):

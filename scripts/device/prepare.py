@@ -3,6 +3,7 @@
 
     scripts/device/prepare.py OUT [--bin build/bin] [--gpu sm_90]
                               [--check-cpu] [--ptxas PATH] [--bench]
+                              [--target cuda|cpu]
 
 For every case of cases.py: writes OUT/cases/NAME (lipt_case.py
 --function-dir: the function, its inputs, the float64 SVD reference) and
@@ -12,8 +13,10 @@ for --gpu; with --check-cpu, first runs the case on the CPU backend through
 the same harness (check_case.py), so a harness bug shows here, not on the
 GPU. Checks every artifact's undefined CUDA symbols against
 liblipt_cuda_runtime.so. With --bench, also writes the step benchmark's
-programs (lipt-bench-muon-step --emit-cuda) and the paper model's optimizer
-kernels. Prints one line per case and step; exit 1 on the first failure.
+programs (lipt-bench-muon-step --emit). --target=cpu compiles everything
+for the CPU instead, so device_check.py's own logic runs and is tested on
+machines without a GPU. Prints one line per case and step; exit 1 on the
+first failure.
 """
 import argparse
 import json
@@ -57,6 +60,7 @@ def main():
     p.add_argument("--check-cpu", action="store_true")
     p.add_argument("--bench", action="store_true")
     p.add_argument("--only", help="comma list of case names")
+    p.add_argument("--target", default="cuda", choices=["cuda", "cpu"])
     a = p.parse_args()
     compile_ = os.path.join(a.bin, "lipt-compile")
     lipt_run = os.path.join(a.bin, "lipt-run")
@@ -85,8 +89,8 @@ def main():
                            a.ptxas, ptx, a.gpu], name + " ptxas")
             line += " ptxas ok (" + summary.splitlines()[-1] + ")"
         artifact = os.path.join(folder, "case.lipt.so")
-        run([compile_, source, "--target=cuda", "--gpu=" + a.gpu, "-o",
-             artifact], name + " artifact")
+        run([compile_, source, "--target=" + a.target, "--gpu=" + a.gpu,
+             "-o", artifact], name + " artifact")
         missing = undefined_cuda_symbols(artifact) - provided
         if missing:
             sys.exit(f"prepare.py: {name}: the artifact needs "
@@ -98,14 +102,15 @@ def main():
         bench = os.path.join(os.path.dirname(a.bin), "bench",
                              "lipt-bench-muon-step")
         folder = os.path.join(a.out, "bench")
-        run([bench, "--emit-cuda", folder, "--gpu", a.gpu], "bench programs")
-        run([compile_, os.path.join(ROOT, "examples/shakespeare-paper.mlir"),
-             "--target=cuda", "--gpu=" + a.gpu, "-o",
-             os.path.join(folder, "shakespeare-paper.lipt.so")],
-            "the paper model's kernels")
-        print("bench: step programs and the paper model's kernels compiled")
+        if not os.path.exists(bench):
+            sys.exit("prepare.py: --bench needs lipt-bench-muon-step: "
+                     "cmake --build build --target lipt-bench-muon-step")
+        run([bench, "--emit", folder, "--target", a.target, "--gpu", a.gpu],
+            "bench programs")
+        print("bench: step programs compiled")
     with open(os.path.join(a.out, "cases.json"), "w") as f:
-        json.dump({"gpu": a.gpu, "cases": names}, f, indent=1)
+        json.dump({"target": a.target, "gpu": a.gpu, "cases": names}, f,
+                  indent=1)
 
 
 if __name__ == "__main__":
