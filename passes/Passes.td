@@ -179,6 +179,21 @@ def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def LiptFuseElementwisePass : Pass<"lipt-fuse-elementwise"> {
+  let summary = "Fuse chains of elementwise linalg ops (one GPU kernel each)";
+  let description = [{
+    Runs on tensors, after --lipt-lower-to-linalg. An all-parallel
+    linalg.generic whose result has one use, by another all-parallel
+    generic, is fused into it: the momentum update, the Nesterov mix and a
+    scaled difference become one loop nest (one kernel on a GPU) instead
+    of three. Contractions and reductions are neither fused nor fused into,
+    so matrix products keep the form --lipt-linalg-to-blas calls cuBLAS or
+    BLAS for. Part of lipt-cuda-pipeline.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def LiptLinalgToGpuPass : Pass<"lipt-linalg-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Run bufferized linalg ops as GPU kernels launched from the host";
   let description = [{

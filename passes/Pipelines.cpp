@@ -107,7 +107,8 @@ void mlir::lipt::buildLiptImportAndLowerPipeline(OpPassManager &pm) {
 /// lipt calls) to linalg on buffers, results as caller-allocated
 /// out-parameters.
 static void addLiptToBufferPasses(OpPassManager &pm, StringRef pipeline,
-                                  bool batch, bool fuse) {
+                                  bool batch, bool fuse,
+                                  bool fuseElementwise = false) {
   using namespace mlir::lipt;
   // Calls to lipt.<op> from other frameworks become lipt ops, so a module
   // exported from JAX or torch-mlir compiles and runs as it is.
@@ -127,6 +128,9 @@ static void addLiptToBufferPasses(OpPassManager &pm, StringRef pipeline,
   pm.addPass(createLiptLowerToLinalgPass());
   // Fold the scalar constants and reshapes the lowering leaves behind.
   pm.addPass(createCanonicalizerPass());
+  // Chains of elementwise ops -> one op each (one kernel each on a GPU).
+  if (fuseElementwise)
+    pm.addPass(createLiptFuseElementwisePass());
   // Tensors -> buffers, including function arguments and results so callers
   // pass plain memrefs (without this, functions silently stay on tensors).
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -172,7 +176,8 @@ void mlir::lipt::buildLiptCpuPipeline(OpPassManager &pm,
 
 void mlir::lipt::buildLiptCudaPipeline(OpPassManager &pm,
                                        const LiptCudaPipelineOptions &options) {
-  addLiptToBufferPasses(pm, "CUDA", options.batch, options.fuse);
+  addLiptToBufferPasses(pm, "CUDA", options.batch, options.fuse,
+                        /*fuseElementwise=*/true);
   // Matrix products -> cuBLAS (strided-batched gemm) through runtime/cuda:
   // generated contraction kernels would run 30-100x slower (platform-notes).
   LiptLinalgToBlasPassOptions cublas;
