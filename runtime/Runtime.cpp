@@ -178,6 +178,13 @@ Status checkHostCall(const Executable &exe, const std::string &name,
     return Status::error("no function named '" + name + "'");
   if (stream)
     return Status::error("the CPU executable takes no stream");
+  for (const auto *views : {&inputs, &outputs})
+    for (size_t i = 0; i < views->size(); ++i)
+      if ((*views)[i].device.kind != DeviceKind::cpu)
+        return Status::error(
+            "function '" + name + "' " +
+            (views == &inputs ? "input #" : "output #") + std::to_string(i) +
+            " is in GPU memory; this executable runs on the CPU");
   return checkArguments(*sig, inputs, outputs);
 }
 

@@ -47,9 +47,11 @@ rt::Status viewOf(const torch::Tensor &t, const std::string &what,
                   rt::TensorView &out) {
   if (!t.defined())
     return rt::Status::error(what + " is undefined");
-  if (!t.device().is_cpu())
+  // CPU and CUDA tensors are both views (a CUDA executable takes the
+  // latter without a copy); the executable checks they are where it runs.
+  if (!t.device().is_cpu() && !t.device().is_cuda())
     return rt::Status::error(what + " is on " + t.device().str() +
-                             "; the CPU executable needs CPU tensors");
+                             "; lipt runs on CPU and CUDA tensors");
   if (!t.is_contiguous())
     return rt::Status::error(what + " is not contiguous (call .contiguous(); "
                                     "views are zero-copy only)");
@@ -59,7 +61,9 @@ rt::Status viewOf(const torch::Tensor &t, const std::string &what,
                              "; expected float32/64, float16 or bfloat16");
   out.type.shape.assign(t.sizes().begin(), t.sizes().end());
   out.data = t.data_ptr();
-  out.device = rt::Device{};
+  out.device = t.device().is_cuda()
+                   ? rt::Device{rt::DeviceKind::cuda, t.device().index()}
+                   : rt::Device{};
   return rt::Status::success();
 }
 

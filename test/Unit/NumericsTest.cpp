@@ -8,12 +8,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Cpu/CpuBackend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
+#include "lipt/Runtime/Cuda.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/SpectralMath.h"
 #include "lipt/Torch/TorchAdapter.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
 
@@ -324,6 +327,54 @@ TEST(PowerIteration, AgreesWithSvd) {
   ASSERT_TRUE(lipt_torch::viewOf(sigma, "sigma", c).ok);
   ASSERT_TRUE((*exe)->invoke("f", {a, b}, {c}).ok);
   EXPECT_NEAR(sigma.item<double>(), 2.5, 2.5e-6);
+}
+
+// Views say where their memory is; executables refuse memory they cannot
+// reach instead of reading a device pointer on the host, or the reverse.
+TEST(Executables, RefuseViewsOnTheWrongDevice) {
+  const char *text = "func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {\n"
+                     "  return %x : tensor<4xf32>\n}\n";
+  mlir::DialectRegistry registry;
+  mlir::lipt::registerCpuExecutionDialects(registry);
+  mlir::lipt::registerCudaExecutionDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  torch::Tensor x = torch::ones({4}), y = torch::empty({4});
+  rt::TensorView in, out;
+  ASSERT_TRUE(lipt_torch::viewOf(x, "x", in).ok);
+  ASSERT_TRUE(lipt_torch::viewOf(y, "y", out).ok);
+
+  auto cpuModule = mlir::parseSourceString<mlir::ModuleOp>(text, &ctx);
+  auto cpu = mlir::lipt::compileForCpu(*cpuModule);
+  ASSERT_TRUE(mlir::succeeded(cpu));
+  rt::TensorView onGpu = in;
+  onGpu.device = {rt::DeviceKind::cuda, 0};
+  rt::Status s = (*cpu)->invoke("f", {onGpu}, {out});
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.message.find("input #0 is in GPU memory"), std::string::npos)
+      << s.message;
+  EXPECT_TRUE((*cpu)->invoke("f", {in}, {out}).ok);
+
+  // The CUDA backend needs the toolkit to compile (not a GPU).
+  if (!llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas") &&
+      !std::getenv("CUDA_HOME"))
+    GTEST_SKIP() << "no CUDA toolkit to compile with";
+  auto cudaModule = mlir::parseSourceString<mlir::ModuleOp>(text, &ctx);
+  auto cuda = mlir::lipt::getCudaBackend().compile(*cudaModule);
+  ASSERT_TRUE(mlir::succeeded(cuda));
+  EXPECT_EQ((*cuda)->device().kind, rt::DeviceKind::cuda);
+  s = (*cuda)->invoke("f", {in}, {out});
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.message.find("input #0 must be in CUDA device memory"),
+            std::string::npos)
+      << s.message;
+  if (rt::cuda::available().ok)
+    GTEST_SKIP() << "a GPU is present: the no-device message cannot show";
+  rt::TensorView outOnGpu = out;
+  outOnGpu.device = {rt::DeviceKind::cuda, 0};
+  s = (*cuda)->invoke("f", {onGpu}, {outOnGpu});
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.message.find("no CUDA"), std::string::npos) << s.message;
 }
 
 // Host tuning (HostTuning.h): this binary ran tuneHostOrReexec first, so on

@@ -19,8 +19,10 @@ namespace lipt_torch {
 bool toDType(c10::ScalarType t, lipt_runtime::DType &out);
 c10::ScalarType toScalarType(lipt_runtime::DType t);
 
-/// A view of `t`'s memory. Fails (with a message naming `what`) unless `t`
-/// is a contiguous CPU tensor of f32/f64/f16/bf16: zero-copy or nothing.
+/// A view of `t`'s memory, on the CPU or (a CUDA tensor) on its GPU. Fails
+/// (with a message naming `what`) unless `t` is a contiguous CPU or CUDA
+/// tensor of a lipt dtype: zero-copy or nothing. Executables check that the
+/// views are where they run.
 lipt_runtime::Status viewOf(const torch::Tensor &t, const std::string &what,
                             lipt_runtime::TensorView &out);
 
