@@ -194,6 +194,20 @@ def LiptFuseElementwisePass : Pass<"lipt-fuse-elementwise"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def LiptMergeGpuModulesPass : Pass<"lipt-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    gpu-kernel-outlining gives each kernel a gpu.module of its own, so a
+    step with a 12-iteration power iteration becomes a hundred modules:
+    a hundred NVVM compilations, ptxas and fatbinary runs, and module
+    loads. This pass moves every kernel into one `gpu.module
+    @lipt_kernels` (each renamed after the module it came from, which is
+    unique) and points every gpu.launch_func at it. Runs after outlining,
+    before the NVVM target is attached.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def LiptLinalgToGpuPass : Pass<"lipt-linalg-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Run bufferized linalg ops as GPU kernels launched from the host";
   let description = [{

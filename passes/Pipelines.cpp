@@ -193,6 +193,9 @@ void mlir::lipt::buildLiptCudaPipeline(OpPassManager &pm,
   // one stream (without it a synchronous gpu.alloc is silently left
   // unlowered). The runtime hands the call's stream to that stream.
   pm.addPass(createGpuKernelOutliningPass());
+  // One gpu.module for all kernels: one NVVM compilation, ptxas run and
+  // module load instead of one per kernel.
+  pm.addPass(createLiptMergeGpuModulesPass());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   // Host subviews and affine index arithmetic -> plain arithmetic.
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -13,8 +13,9 @@
 // CHECK: llvm.call @lipt_cuda_gemm_f32(
 // CHECK-NOT: llvm.call @lipt_rt_
 // CHECK: gpu.launch_func
-// CHECK: gpu.binary @step_kernel {{.*}}chip = "sm_90", features = "+ptx80"{{.*}}.entry step_kernel
-// CHECK: shfl.sync.bfly
+// CHECK: gpu.binary @lipt_kernels {{.*}}chip = "sm_90", features = "+ptx80"{{.*}}.entry step_kernel(
+// CHECK-SAME: shfl.sync.bfly
+// CHECK-NOT: gpu.binary
 // SM80: chip = "sm_80"
 // SM80-SAME: .target sm_80
 

@@ -3,9 +3,9 @@
 
   ptx_check.py PTXAS DIR ARCH
 
-Prints one line per file with its entry points and whether it has warp
-shuffles (a block reduction's tree), then "N files assembled for ARCH", or
-the first ptxas error and exit 1.
+Prints one line per file with its number of kernels and how many of them
+use warp shuffles (a block reduction's tree), then a total, or the first
+ptxas error and exit 1.
 """
 import os
 import re
@@ -18,20 +18,21 @@ def main():
     files = sorted(f for f in os.listdir(folder) if f.endswith(".ptx"))
     if not files:
         sys.exit(f"ptx_check.py: no .ptx files in {folder}")
-    shuffles = 0
+    kernels = shuffles = 0
     for name in files:
         path = os.path.join(folder, name)
         text = open(path).read()
-        entries = re.findall(r"\.entry\s+(\w+)", text)
-        tree = "shfl.sync" in text
-        shuffles += tree
+        # Each kernel's text runs from its .entry to the next one.
+        bodies = re.split(r"\.entry\s+", text)[1:]
+        trees = sum("shfl.sync" in body for body in bodies)
+        kernels += len(bodies)
+        shuffles += trees
         run = subprocess.run([ptxas, f"-arch={arch}", path, "-o", os.devnull],
                              capture_output=True, text=True)
         if run.returncode != 0:
             sys.exit(f"ptx_check.py: ptxas rejected {name}:\n{run.stderr}")
-        print(f"{name}: {len(entries)} entry, "
-              f"{'block reduction' if tree else 'no reduction'}")
-    print(f"{len(files)} files assembled for {arch}, "
+        print(f"{name}: {len(bodies)} kernels, {trees} with block reductions")
+    print(f"{kernels} kernels in {len(files)} files assembled for {arch}, "
           f"{shuffles} with block reductions")
 
 
