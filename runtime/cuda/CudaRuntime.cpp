@@ -1,9 +1,7 @@
 //===- CudaRuntime.cpp - mgpu* entry points and cuBLAS shims --------------===//
 //
-// The CUDA driver API and cuBLAS through dlopen (see Cuda.h for why). Only
-// the handful of types and constants used are declared here; their values
-// are the CUDA 13 headers' (test/Unit/CudaAbiTest.cpp compares them where
-// the headers exist).
+// The CUDA driver API and cuBLAS through dlopen (see Cuda.h for why), as
+// CudaApi.h declares them.
 //
 // Errors: CUDA calls made by compiled code cannot return one (MLIR's mgpu*
 // functions return nothing), so the first error of a call is kept in
@@ -14,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt-c/CudaRuntime.h"
+#include "CudaApi.h"
 #include "lipt/Runtime/BlasShims.h"
 #include "lipt/Runtime/Cuda.h"
 
@@ -23,67 +22,9 @@
 #include <mutex>
 #include <string>
 
+using namespace lipt_runtime::cuda_api;
+
 namespace {
-
-using CUresult = int;
-using CUdevice = int;
-using CUcontext = void *;
-using CUmodule = void *;
-using CUfunction = void *;
-using CUstream = void *;
-using CUevent = void *;
-using CUdeviceptr = unsigned long long;
-constexpr int kComputeCapabilityMajor = 75, kComputeCapabilityMinor = 76;
-
-/// The driver functions lipt calls, resolved once.
-struct Driver {
-  CUresult (*init)(unsigned);
-  CUresult (*deviceGetCount)(int *);
-  CUresult (*deviceGet)(CUdevice *, int);
-  CUresult (*deviceGetName)(char *, int, CUdevice);
-  CUresult (*deviceGetAttribute)(int *, int, CUdevice);
-  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
-  CUresult (*ctxSetCurrent)(CUcontext);
-  CUresult (*moduleLoadData)(CUmodule *, const void *);
-  CUresult (*moduleUnload)(CUmodule);
-  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
-  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
-                           unsigned, unsigned, unsigned, CUstream, void **,
-                           void **);
-  CUresult (*streamSynchronize)(CUstream);
-  CUresult (*streamWaitEvent)(CUstream, CUevent, unsigned);
-  CUresult (*eventCreate)(CUevent *, unsigned);
-  CUresult (*eventDestroy)(CUevent);
-  CUresult (*eventRecord)(CUevent, CUstream);
-  CUresult (*eventSynchronize)(CUevent);
-  CUresult (*memAlloc)(CUdeviceptr *, size_t);
-  CUresult (*memFree)(CUdeviceptr);
-  CUresult (*memAllocAsync)(CUdeviceptr *, size_t, CUstream);
-  CUresult (*memFreeAsync)(CUdeviceptr, CUstream);
-  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
-  CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t);
-  CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
-  CUresult (*memsetD32Async)(CUdeviceptr, unsigned, size_t, CUstream);
-  CUresult (*getErrorString)(CUresult, const char **);
-};
-
-/// cuBLAS, opened on the first matrix product.
-struct Cublas {
-  using Handle = void *;
-  int (*create)(Handle *);
-  int (*setStream)(Handle, CUstream);
-  int (*setMathMode)(Handle, int);
-  int (*gemmStridedBatchedEx)(Handle, int, int, int, int, int, const void *,
-                              const void *, int, int, long long, const void *,
-                              int, int, long long, const void *, void *, int,
-                              int, long long, int, int, int);
-  const char *(*getStatusString)(int);
-};
-// cublas_api.h / library_types.h values.
-constexpr int kOpN = 0, kOpT = 1;
-constexpr int kR32F = 0, kR64F = 1;
-constexpr int kCompute32F = 68, kCompute32FFastTf32 = 77, kCompute64F = 70;
-constexpr int kGemmDefault = -1;
 
 /// The process's CUDA state: the driver, device 0's primary context.
 struct State {

@@ -42,6 +42,11 @@ int runArtifactFile(const Options &options) {
     return fail(loaded.message);
   if (info.model.empty())
     return runArtifact(options.run); // says what to pass
+  if (info.target != rt::DeviceKind::cpu)
+    return fail(options.run.source +
+                " holds CUDA optimizer kernels; training runs on the CPU "
+                "(this build's LibTorch has no CUDA): compile the model with "
+                "lipt-compile --target=cpu");
   lipt_train::ModelSpec spec;
   if (rt::Status s = lipt_train::fromJson(info.model, spec); !s)
     return fail(options.run.source + ": manifest field 'model': " + s.message);
