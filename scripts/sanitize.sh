@@ -18,7 +18,8 @@ cmake --build build-sanitize --target lipt-opt lipt-run lipt-compile LiptUnitTes
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 # Not here: the runtime-only build (its own test, in the normal run) and
-# what loads lipt into uninstrumented hosts (the plugin, Python).
+# what loads lipt into uninstrumented hosts (the plugin, Python: the GPU
+# check's script loads artifacts into Python).
 exec /usr/lib/llvm-22/bin/lit -sv build-sanitize/test \
   --filter '(Unit|Fuzz|Dialect|Passes|Import|Tools|Reliability)/|Execution/model-forward' \
-  --filter-out 'runtime-only'
+  --filter-out 'runtime-only|device-check'
