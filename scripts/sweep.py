@@ -39,12 +39,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # 2 gave 2.061 / 2.083 / 2.179 at lr 0.1 / 0.2 / 0.35, within the noise, so
 # it keeps 0.2); unconstrained Muon diverges at 0.2 (val loss 302) and
 # reaches 1.78 at 0.05; AdamW's lr is the best of {0.001, 0.003, 0.01, 0.03}
-# (2.13, 1.94, 1.78, 2.04).
+# (2.13, 1.94, 1.78, 2.04). Spectral normalization at sigma_max 2 gave
+# 2.185 / 2.141 / 2.154 at lr 0.2 / 0.1 / 0.05 (0.1 kept); the hammer
+# 2.743 / 2.275 / 2.057 at 0.2 / 0.1 / 0.05, and at sigma_max 8, where 0.2
+# diverged (14.8), 1.823 at 0.05 (0.05 kept; 0.025 gave 2.069 at 2).
 SCALES = {
     "cpu": dict(vocab=65, d=128, layers=2, heads=4, seq_len=64, batch=32,
                 steps=500, eval_interval=100, eval_batches=4, muon_lr=0.2,
                 block_mass=4.0, embed_mass=4.0, adamw_lr=0.01, adamw_wd=0.01,
-                unconstrained_lr=0.05),
+                unconstrained_lr=0.05, normalize_lr=0.1, hammer_lr=0.05),
     # For tests and a quick look: seconds per run.
     "tiny": dict(vocab=65, d=16, layers=2, heads=2, seq_len=16, batch=8,
                  steps=20, eval_interval=10, eval_batches=2, muon_lr=0.05,
@@ -155,7 +158,7 @@ def model_file(run, scale, steps, vocab, path):
         # A soft cap holds sigma_max only if the update is small enough next
         # to it (Theorem 3.1's coupling; lipt-run refuses otherwise): below
         # sigma_max 1 the lr shrinks with sigma_max.
-        lr = s["muon_lr"]
+        lr = s.get(run["method"] + "_lr", s["muon_lr"])
         if run["method"] == "soft_cap" and run["sigma_max"] < 1:
             lr *= run["sigma_max"]
         if run["method"] == "none":  # nothing holds the weights back
