@@ -62,7 +62,8 @@ public:
   virtual LogicalResult writeArtifact(ModuleOp module, const std::string &path,
                                       const ArtifactOptions &options) const = 0;
   /// Writes each device kernel of `module` (lowered in place) as text into
-  /// the folder `dir` (CUDA: one NAME.ptx per kernel module), for
+  /// the folder `dir` (CUDA: NAME.ptx per gpu.module; lipt makes one,
+  /// lipt_kernels.ptx, holding every kernel), for
   /// inspection and tests. Backends without device kernels say so.
   virtual LogicalResult emitKernels(ModuleOp module, const std::string &dir,
                                     const ArtifactOptions &options) const;
