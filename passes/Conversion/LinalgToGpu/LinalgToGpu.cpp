@@ -69,6 +69,15 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
   return indices;
 }
 
+/// Sets point[dims[i]] to the multi-index of `linear` in the space of
+/// `sizes` (the parallel or the reduced dimensions of a loop point).
+void placeIndex(OpBuilder &b, Location loc, Value linear,
+                ArrayRef<int64_t> sizes, ArrayRef<unsigned> dims,
+                SmallVectorImpl<Value> &point) {
+  for (auto [d, v] : llvm::zip(dims, delinearize(b, loc, linear, sizes)))
+    point[d] = v;
+}
+
 /// The indices of operand `operand` at loop point `point`.
 SmallVector<Value> operandIndices(OpBuilder &b, Location loc,
                                   linalg::GenericOp op, OpOperand &operand,
@@ -185,8 +194,8 @@ void launchPerPoint(OpBuilder &b, linalg::GenericOp op,
   LoopSpace space(op, ranges);
   auto &[parallelSizes, reducedSizes, parallelDims, reducedDims, points,
          reduced] = space;
-  createLaunch(b, loc, llvm::divideCeil(points, kThreads));
-  auto launch = cast<gpu::LaunchOp>(b.getBlock()->getParentOp());
+  gpu::LaunchOp launch =
+      createLaunch(b, loc, llvm::divideCeil(points, kThreads));
   Value id = arith::AddIOp::create(
       b, loc,
       arith::MulIOp::create(b, loc, launch.getBlockIds().x,
@@ -196,10 +205,8 @@ void launchPerPoint(OpBuilder &b, linalg::GenericOp op,
                                        indexConst(b, loc, points));
   auto guard = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
   b.setInsertionPointToStart(&guard.getThenRegion().front());
-  SmallVector<Value> parallelIndex = delinearize(b, loc, id, parallelSizes);
   SmallVector<Value> point(ranges.size());
-  for (auto [d, v] : llvm::zip(parallelDims, parallelIndex))
-    point[d] = v;
+  placeIndex(b, loc, id, parallelSizes, parallelDims, point);
   auto emitPoint = [&](OpBuilder &inner) {
     SmallVector<Value> outs = loadOutputs(inner, loc, op, point);
     IRMapping map = cloneBody(inner, loc, op, point, outs);
@@ -215,10 +222,7 @@ void launchPerPoint(OpBuilder &b, linalg::GenericOp op,
       scf::ForOp::create(b, loc, indexConst(b, loc, 0),
                          indexConst(b, loc, reduced), indexConst(b, loc, 1));
   b.setInsertionPointToStart(loop.getBody());
-  for (auto [d, v] :
-       llvm::zip(reducedDims,
-                 delinearize(b, loc, loop.getInductionVar(), reducedSizes)))
-    point[d] = v;
+  placeIndex(b, loc, loop.getInductionVar(), reducedSizes, reducedDims, point);
   emitPoint(b);
 }
 
@@ -271,10 +275,8 @@ void launchBlockReduction(OpBuilder &b, linalg::GenericOp op,
 
   gpu::LaunchOp launch = createLaunch(b, loc, outputs);
   SmallVector<Value> point(ranges.size());
-  for (auto [d, v] :
-       llvm::zip(parallelDims,
-                 delinearize(b, loc, launch.getBlockIds().x, parallelSizes)))
-    point[d] = v;
+  placeIndex(b, loc, launch.getBlockIds().x, parallelSizes, parallelDims,
+             point);
   Value init =
       arith::ConstantOp::create(b, loc, elt, FloatAttr::get(elt, identity));
   auto loop = scf::ForOp::create(b, loc, launch.getThreadIds().x,
@@ -283,10 +285,8 @@ void launchBlockReduction(OpBuilder &b, linalg::GenericOp op,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    for (auto [d, v] :
-         llvm::zip(reducedDims,
-                   delinearize(b, loc, loop.getInductionVar(), reducedSizes)))
-      point[d] = v;
+    placeIndex(b, loc, loop.getInductionVar(), reducedSizes, reducedDims,
+               point);
     Value acc = loop.getRegionIterArg(0);
     IRMapping map = cloneBody(b, loc, op, point, {acc}, combine);
     // combine(acc, contribution), as the body combines (out, contribution).
