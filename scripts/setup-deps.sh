@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build g++ git pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
-  libtorch-dev libopenblas-dev libopenblas0-pthread
+  libtorch-dev libgloo-dev libopenblas-dev libopenblas0-pthread
   libgtest-dev libbenchmark-dev
   python3-torch python3-numpy python3-matplotlib
 )

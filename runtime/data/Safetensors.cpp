@@ -1,6 +1,7 @@
 //===- Safetensors.cpp - safetensors checkpoints --------------------------===//
 
 #include "lipt/Runtime/Safetensors.h"
+#include "lipt/Runtime/Hash.h"
 #include "lipt/Runtime/Json.h"
 
 #include <algorithm>
@@ -55,26 +56,18 @@ const HostTensor *Safetensors::find(const std::string &name) const {
 }
 
 std::string checksumOf(const Safetensors &file) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  auto add = [&](const void *data, size_t n) {
-    const unsigned char *p = static_cast<const unsigned char *>(data);
-    for (size_t i = 0; i < n; ++i)
-      h = (h ^ p[i]) * 0x100000001b3ull;
-  };
-  auto addString = [&](const std::string &s) { add(s.c_str(), s.size() + 1); };
+  Fnv1a64 h;
   for (const auto &[key, value] : file.metadata)
     if (key != kChecksumKey) {
-      addString(key);
-      addString(value);
+      h.addString(key);
+      h.addString(value);
     }
   for (const NamedTensor &t : file.tensors) {
-    addString(t.name);
-    addString(t.tensor.type.str());
-    add(t.tensor.bytes.data(), t.tensor.bytes.size());
+    h.addString(t.name);
+    h.addString(t.tensor.type.str());
+    h.add(t.tensor.bytes.data(), t.tensor.bytes.size());
   }
-  char text[32];
-  std::snprintf(text, sizeof text, "fnv1a64:%016llx", (unsigned long long)h);
-  return text;
+  return h.str();
 }
 
 Status writeSafetensors(const std::string &path, const Safetensors &file) {

@@ -7,8 +7,10 @@
 #include "TrainSupport.h"
 
 #include "lipt/Runtime/Json.h"
+#include "lipt/Train/Distributed.h"
 
 #include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/Hash.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/Safetensors.h"
 #include "lipt/Runtime/SpectralMath.h"
@@ -105,8 +107,16 @@ public:
   virtual std::vector<std::pair<std::string, int64_t *>> counters() {
     return {};
   }
+  /// The work of stepping leaf i, in flops up to a common factor: what a
+  /// data-parallel job balances across its ranks.
+  virtual double leafCost(size_t i) const = 0;
+  /// Steps only the leaves marked true (default: all); a data-parallel job
+  /// gives each rank its share and broadcasts the results.
+  void setOwned(std::vector<bool> owned) { mine = std::move(owned); }
 
 protected:
+  bool owns(size_t leaf) const { return mine.empty() || mine[leaf]; }
+
   std::vector<torch::Tensor> zerosPerLeaf() const {
     std::vector<torch::Tensor> out;
     for (const torch::Tensor &t : model.leaves())
@@ -141,6 +151,7 @@ protected:
   TorchModel &model;
   rt::Executable *kernels;
   OptimizerBackend backend;
+  std::vector<bool> mine; // per leaf; empty: every leaf
 };
 
 /// Muon (paper-notes, "Muon step with a constraint"): per block-weight
@@ -159,6 +170,8 @@ public:
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> leaves = model.leaves();
     for (size_t i = 0; i < leaves.size(); ++i) {
+      if (!owns(i))
+        continue;
       torch::Tensor w = leaves[i].detach(), g = leaves[i].grad();
       if (isRowLeaf(i))
         stepRows(rows[i == 0 ? 0 : 1], w, g, momentum[i], lr);
@@ -168,6 +181,17 @@ public:
   }
 
   StateLists state() override { return {{"momentum", &momentum}}; }
+
+  /// The orthogonalization's products dominate: ~m n min(m, n) per matrix
+  /// and iteration (every group runs the same schedule); a row-normalized
+  /// step is elementwise.
+  double leafCost(size_t i) const override {
+    torch::Tensor t = model.leaves()[i];
+    if (isRowLeaf(i))
+      return double(t.numel());
+    int64_t m = t.size(1), n = t.size(2);
+    return double(t.numel()) * double(std::min(m, n));
+  }
 
 private:
   /// A group's lipt.muon_step (momentum, orthogonalized update, decay, the
@@ -216,6 +240,8 @@ public:
     std::vector<double> scalars{lr, double(count)};
     std::vector<torch::Tensor> leaves = model.leaves();
     for (size_t i = 0; i < leaves.size(); ++i) {
+      if (!owns(i))
+        continue;
       const rt::AdamwStepConfig &c = configs[i];
       torch::Tensor w = leaves[i].detach(), g = leaves[i].grad();
       if (backend == OptimizerBackend::reference)
@@ -232,6 +258,10 @@ public:
   }
   std::vector<std::pair<std::string, int64_t *>> counters() override {
     return {{"lipt.adamw_count", &count}};
+  }
+  /// Elementwise, plus the constraint's products when it has any.
+  double leafCost(size_t i) const override {
+    return double(model.leaves()[i].numel());
   }
 
 private:
@@ -337,7 +367,17 @@ private:
   torch::Tensor idsTensor(const std::vector<int32_t> &ids) const {
     return torch::tensor(ids, torch::kInt32)
         .to(torch::kLong)
-        .view({spec.batch, spec.seqLen});
+        .view({-1, spec.seqLen});
+  }
+  /// This rank's rows of a [batch, seqLen] batch: the whole batch in one
+  /// process, else an equal share, so that the mean of the ranks' mean
+  /// losses is the batch's mean loss.
+  torch::Tensor localIds(const std::vector<int32_t> &ids) const {
+    torch::Tensor all = idsTensor(ids);
+    if (!comm)
+      return all;
+    int64_t rows = spec.batch / comm->size();
+    return all.narrow(0, rows * comm->rank(), rows);
   }
   std::pair<double, double> evaluate();
   void saveCheckpoint(int64_t step);
@@ -363,6 +403,27 @@ private:
   void progress(int64_t step, double loss, double tps, bool done);
   void log(const std::string &line) const;
   int64_t begin();
+  int64_t startOrResume();
+  void joinWorld();
+  int64_t shareStart(int64_t first, const std::string &rootError);
+  double agreeOnStep(double localLoss);
+  void shareUpdatedWeights();
+  void shareOptimizerState();
+  rt::JsonValue ranksJson();
+  bool isRoot() const { return !comm || comm->rank() == 0; }
+  std::string leafName(size_t i) const {
+    size_t n = model.leaves().size();
+    if (i == 0 || i + 1 == n)
+      return i == 0 ? "embed" : "head";
+    const WeightGroup &g = model.groups[i - 1];
+    return "group " + std::to_string(i - 1) + " (" +
+           std::to_string(g.members.size()) + " x " + std::to_string(g.rows) +
+           "x" + std::to_string(g.cols) + ")";
+  }
+  /// Whether to stop: Ctrl-C or SIGTERM in this process, or, in a
+  /// data-parallel job, in any rank as of the last collective (so that
+  /// every rank stops after the same step).
+  bool stopRequested() const { return comm ? agreedStop : interrupted.load(); }
   double trainStep(int64_t step, bool fromScratch);
   bool evaluateAndCheckpoint(int64_t done);
   TrainOutcome finish(int64_t step);
@@ -392,7 +453,21 @@ private:
   // --optimizer-backend switches between compiled and reference.
   double optimizerSeconds = 0;
   int64_t stepsTimed = 0;
+
+  // Data parallelism (lipt/Train/Distributed.h); no communicator in a
+  // single process.
+  std::unique_ptr<Communicator> comm;
+  std::unique_ptr<GradientAverager> averager;
+  std::vector<int> owners; // per leaf: the rank that steps it
+  bool agreedStop = false;
+  double commSeconds = 0;           // waiting for gradients and weights
+  rt::JsonValue rankTimings;        // gathered at the end, for the report
+  std::unique_ptr<OutputLock> lock; // rank 0's, for the run's lifetime
 };
+
+/// DDP's first-bucket size: small enough that the head's gradients are on
+/// the wire while the blocks' are still being computed.
+constexpr int64_t kGradientBucketBytes = 1 << 20;
 
 void Run::loadData() {
   loadCorpusFor(spec, opts.modelFile, opts.dataPath, corpus);
@@ -406,8 +481,8 @@ std::pair<double, double> Run::evaluate() {
       [&](const std::vector<int32_t> &in, const std::vector<int32_t> &target) {
         if (interrupted) // the caller checkpoints and stops
           return false;
-        torch::Tensor logits = model.forward(idsTensor(in));
-        torch::Tensor t = idsTensor(target);
+        torch::Tensor logits = model.forward(localIds(in));
+        torch::Tensor t = localIds(target);
         loss += torch::nn::functional::cross_entropy(
                     logits.reshape({-1, spec.vocab}), t.reshape({-1}))
                     .item<double>();
@@ -415,9 +490,20 @@ std::pair<double, double> Run::evaluate() {
             (logits.argmax(-1) == t).to(torch::kFloat64).mean().item<double>();
         return true;
       });
-  if (interrupted)
+  double ranks = 1;
+  if (comm) { // the ranks' shares of every batch weigh the same
+    torch::Tensor sums =
+        torch::tensor({loss, correct, interrupted ? 1.0 : 0.0}, torch::kDouble);
+    comm->allreduceSum(sums, "the validation loss");
+    loss = sums[0].item<double>();
+    correct = sums[1].item<double>();
+    agreedStop = agreedStop || sums[2].item<double>() > 0;
+    ranks = comm->size();
+  }
+  if (stopRequested())
     return {NAN, NAN};
-  return {loss / double(spec.evalBatches), correct / double(spec.evalBatches)};
+  double batches = double(spec.evalBatches) * ranks;
+  return {loss / batches, correct / batches};
 }
 
 std::string vocabularyJson(const std::string &vocab) {
@@ -428,6 +514,10 @@ std::string vocabularyJson(const std::string &vocab) {
 }
 
 void Run::saveCheckpoint(int64_t step) {
+  if (comm)
+    shareOptimizerState();
+  if (!isRoot())
+    return;
   std::map<std::string, std::string> meta{
       {"format", "pt"},
       {"lipt.config", toJson(spec)},
@@ -642,6 +732,9 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
              stepsTimed ? 1e3 * optimizerSeconds / double(stepsTimed) : 0.0);
   report.set("step_ms",
              stepsTimed ? 1e3 * trainSeconds / double(stepsTimed) : 0.0);
+  report.set("world_size", (long long)(comm ? comm->size() : 1));
+  if (comm)
+    report.set("ranks", rankTimings);
   report.set("history", historyJson());
   if (!history.empty()) {
     report.set("final_val_loss", history.back().valLoss);
@@ -662,31 +755,44 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
     throw TrainError(path("report.json") + ": cannot write the report");
 }
 
-/// Before the first step: the data, the optimizer, and either a resumed
-/// checkpoint or fresh weights; prints what is about to run. Returns the
-/// first step.
+/// Before the first step: the data, the job's other ranks, the optimizer,
+/// and either a resumed checkpoint or fresh weights; prints what is about to
+/// run. Returns the first step.
 int64_t Run::begin() {
   setThreads(opts.threads);
   loadData();
+  joinWorld();
   if (spec.optimizer == OptimizerKind::muon)
     optimizer = std::make_unique<Muon>(model, kernels, opts.backend);
   else
     optimizer = std::make_unique<AdamW>(model, kernels, opts.backend);
-
-  bool haveCheckpoint = std::ifstream(path("model.safetensors")).good();
-  int64_t first = 0;
-  if (opts.resume) {
-    if (!haveCheckpoint)
-      throw TrainError("--resume: no checkpoint in " + opts.outDir +
-                       " (model.safetensors)");
-    first = resumeFrom();
-  } else {
-    if (haveCheckpoint)
-      throw TrainError(opts.outDir + " already holds a checkpoint; pass "
-                                     "--resume to continue it, or choose "
-                                     "another --out");
-    model.initialize(uint64_t(spec.seed));
+  if (comm) {
+    std::vector<double> costs;
+    for (size_t i = 0; i < model.leaves().size(); ++i)
+      costs.push_back(optimizer->leafCost(i));
+    owners = assignOwners(costs, comm->size());
+    std::vector<bool> mine;
+    for (int owner : owners)
+      mine.push_back(owner == comm->rank());
+    optimizer->setOwned(mine);
+    averager = std::make_unique<GradientAverager>(*comm, model.leaves(),
+                                                  kGradientBucketBytes);
   }
+
+  // Rank 0 alone owns the output directory; the others get its start.
+  int64_t first = 0;
+  std::string rootError;
+  if (isRoot()) {
+    try {
+      first = startOrResume();
+    } catch (const TrainError &e) {
+      if (!comm)
+        throw;
+      rootError = e.what();
+    }
+  }
+  if (comm)
+    first = shareStart(first, rootError);
   log(format(
       "training %s: d %lld, %lld layers, %lld heads, vocab %lld; %s, "
       "lr %g (%s), batch %lld x seq %lld, steps %lld%s; data %s; %d "
@@ -700,7 +806,147 @@ int64_t Run::begin() {
       opts.dataPath.c_str(), torch::get_num_threads(),
       rt::blasCoreName().c_str(), opts.kernelCompilations,
       opts.outDir.c_str()));
+  if (comm)
+    log(format("data parallel: %d ranks over Gloo, batch %lld per rank, "
+               "%lld gradient buckets, optimizer leaves per rank split by "
+               "cost",
+               comm->size(), (long long)(spec.batch / comm->size()),
+               (long long)averager->bucketCount()));
   return first;
+}
+
+/// Rank 0's start: the lock on the output directory, then the checkpoint
+/// to resume or fresh weights. Returns the first step.
+int64_t Run::startOrResume() {
+  lock = std::make_unique<OutputLock>(opts.outDir);
+  bool haveCheckpoint = std::ifstream(path("model.safetensors")).good();
+  if (opts.resume) {
+    if (!haveCheckpoint)
+      throw TrainError("--resume: no checkpoint in " + opts.outDir +
+                       " (model.safetensors)");
+    return resumeFrom();
+  }
+  if (haveCheckpoint)
+    throw TrainError(opts.outDir + " already holds a checkpoint; pass "
+                                   "--resume to continue it, or choose "
+                                   "another --out");
+  model.initialize(uint64_t(spec.seed));
+  return 0;
+}
+
+/// Joins the data-parallel job opts.world describes (nothing for one
+/// process). The ranks compare a hash of everything that must agree: the
+/// configuration (with --steps), the corpus, where the run stops, and the
+/// optimizer backend.
+void Run::joinWorld() {
+  const WorldConfig &world = opts.world;
+  if (!world.distributed())
+    return;
+  if (spec.batch % world.worldSize != 0)
+    throw TrainError("rank " + std::to_string(world.rank) + ": the batch (" +
+                     std::to_string(spec.batch) +
+                     ") does not split evenly across " +
+                     std::to_string(world.worldSize) +
+                     " ranks: choose a world size that divides it");
+  rt::Fnv1a64 hash;
+  hash.addString(toJson(spec));
+  hash.addString(corpus.vocabulary);
+  for (const std::vector<int32_t> *split : {&corpus.train, &corpus.validation})
+    hash.add(split->data(), split->size() * sizeof(int32_t));
+  hash.addString(std::to_string(opts.stopAfter));
+  hash.addString(opts.backend == OptimizerBackend::compiled ? "compiled"
+                                                            : "reference");
+  comm = Communicator::connect(world, hash.str(), opts.modelFile);
+}
+
+/// Every rank starts from rank 0's step, weights, optimizer state and
+/// counters (fresh or resumed, from a checkpoint of any world size); when
+/// rank 0 could not start, every rank stops with an error.
+int64_t Run::shareStart(int64_t first, const std::string &rootError) {
+  std::vector<torch::Tensor> start{
+      torch::tensor({rootError.empty() ? first : int64_t(-1)}, torch::kLong)};
+  comm->broadcast(start, {0}, "the first step");
+  if (start[0].item<int64_t>() < 0)
+    throw TrainError(isRoot() ? rootError
+                              : "rank " + std::to_string(comm->rank()) +
+                                    ": rank 0 could not start the run (its "
+                                    "error says why)");
+  std::vector<torch::Tensor> state;
+  for (const torch::Tensor &leaf : model.leaves())
+    state.push_back(leaf.detach());
+  for (auto &[suffix, list] : optimizer->state())
+    state.insert(state.end(), list->begin(), list->end());
+  auto counters = optimizer->counters();
+  torch::Tensor values =
+      torch::zeros({int64_t(counters.size()) + 1}, torch::kLong);
+  for (size_t k = 0; k < counters.size(); ++k)
+    values[int64_t(k)] = *counters[k].second;
+  state.push_back(values);
+  comm->broadcast(state, std::vector<int>(state.size(), 0),
+                  "rank 0's weights and optimizer state");
+  for (size_t k = 0; k < counters.size(); ++k)
+    *counters[k].second = values[int64_t(k)].item<int64_t>();
+  return start[0].item<int64_t>();
+}
+
+/// The step's loss over the whole batch (the mean of the ranks' means),
+/// and whether any rank was asked to stop.
+double Run::agreeOnStep(double localLoss) {
+  torch::Tensor sums =
+      torch::tensor({localLoss, interrupted ? 1.0 : 0.0}, torch::kDouble);
+  comm->allreduceSum(sums, "the training loss");
+  agreedStop = agreedStop || sums[1].item<double>() > 0;
+  return sums[0].item<double>() / double(comm->size());
+}
+
+/// After the sharded optimizer step: each leaf from the rank that stepped
+/// it, to every rank.
+void Run::shareUpdatedWeights() {
+  std::vector<torch::Tensor> weights;
+  for (const torch::Tensor &leaf : model.leaves())
+    weights.push_back(leaf.detach());
+  comm->broadcast(weights, owners, "the updated weights");
+}
+
+/// Before a checkpoint: each leaf's optimizer state from the rank that
+/// keeps it (the others' copies are stale), so rank 0 saves all of it.
+void Run::shareOptimizerState() {
+  std::vector<torch::Tensor> state;
+  std::vector<int> roots;
+  for (auto &[suffix, list] : optimizer->state())
+    for (size_t i = 0; i < list->size(); ++i) {
+      state.push_back((*list)[i]);
+      roots.push_back(owners[i]);
+    }
+  comm->broadcast(state, roots, "the optimizer state");
+}
+
+/// Every rank's timings and leaves, for the report (collective).
+rt::JsonValue Run::ranksJson() {
+  int n = comm->size();
+  torch::Tensor t = torch::zeros({n, 2}, torch::kDouble);
+  double steps = double(std::max<int64_t>(stepsTimed, 1));
+  t[comm->rank()][0] = 1e3 * optimizerSeconds / steps;
+  t[comm->rank()][1] = 1e3 * commSeconds / steps;
+  comm->allreduceSum(t, "the ranks' timings");
+  rt::JsonValue out = rt::JsonValue::makeArray();
+  for (int r = 0; r < n; ++r) {
+    rt::JsonValue o = rt::JsonValue::makeObject();
+    o.set("rank", (long long)r);
+    o.set("optimizer_ms_per_step", t[r][0].item<double>());
+    o.set("communication_ms_per_step", t[r][1].item<double>());
+    rt::JsonValue leaves = rt::JsonValue::makeArray();
+    double cost = 0;
+    for (size_t i = 0; i < owners.size(); ++i)
+      if (owners[i] == r) {
+        leaves.array.push_back(leafName(i));
+        cost += optimizer->leafCost(i);
+      }
+    o.set("leaves", leaves);
+    o.set("optimizer_cost", cost);
+    out.array.push_back(o);
+  }
+  return out;
 }
 
 /// One training step at `step`: forward, backward, the optimizer. Returns
@@ -713,12 +959,14 @@ double Run::trainStep(int64_t step, bool fromScratch) {
   for (const torch::Tensor &t : model.leaves())
     if (t.grad().defined())
       t.grad().zero_();
-  torch::Tensor logits = model.forward(idsTensor(in));
+  torch::Tensor logits = model.forward(localIds(in));
   torch::Tensor loss = torch::nn::functional::cross_entropy(
-      logits.reshape({-1, spec.vocab}), idsTensor(target).reshape({-1}));
+      logits.reshape({-1, spec.vocab}), localIds(target).reshape({-1}));
   if (step == opts.injectNanAtStep)
     loss = loss * std::numeric_limits<float>::quiet_NaN();
   double value = loss.item<double>();
+  if (comm) // a NaN on any rank is a NaN on all of them
+    value = agreeOnStep(value);
   if (!std::isfinite(value)) {
     progress(step, lastLoss, tokensPerSecond(), true);
     std::string last =
@@ -730,10 +978,20 @@ double Run::trainStep(int64_t step, bool fromScratch) {
                      std::to_string(lrAt(step)) +
                      "); stopping before the update. " + last);
   }
+  if (averager)
+    averager->arm();
   loss.backward();
+  if (averager)
+    commSeconds += averager->finish();
   auto t1 = std::chrono::steady_clock::now();
   optimizer->step(lrAt(step));
   auto t2 = std::chrono::steady_clock::now();
+  if (comm) {
+    shareUpdatedWeights();
+    auto t3 = std::chrono::steady_clock::now();
+    commSeconds += std::chrono::duration<double>(t3 - t2).count();
+    t2 = t3;
+  }
   trainSeconds += std::chrono::duration<double>(t2 - t0).count();
   optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
   ++stepsTimed;
@@ -750,7 +1008,7 @@ double Run::trainStep(int64_t step, bool fromScratch) {
 /// nothing is recorded).
 bool Run::evaluateAndCheckpoint(int64_t done) {
   auto [valLoss, valAcc] = evaluate();
-  if (interrupted)
+  if (stopRequested())
     return false;
   double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -773,13 +1031,12 @@ bool Run::evaluateAndCheckpoint(int64_t done) {
 }
 
 TrainOutcome Run::execute() {
-  OutputLock lock(opts.outDir);
   int64_t first = begin();
   catchInterrupts();
   int64_t step = first;
   int64_t end =
       opts.stopAfter > 0 ? std::min(spec.steps, opts.stopAfter) : spec.steps;
-  for (; step < end && !interrupted; ++step) {
+  for (; step < end && !stopRequested(); ++step) {
     trainStep(step, first == 0);
     bool last = step + 1 == end;
     if (((step + 1) % spec.evalInterval == 0 || last) &&
@@ -794,15 +1051,21 @@ TrainOutcome Run::execute() {
 /// After the loop: checkpoint an interrupted run, report a stopped one, or
 /// certify a finished one.
 TrainOutcome Run::finish(int64_t step) {
-  if (interrupted) {
+  if (comm)
+    rankTimings = ranksJson();
+  if (stopRequested()) {
     progress(step, lastLoss, tokensPerSecond(), true);
     saveCheckpoint(step);
+    if (!isRoot())
+      return TrainOutcome::interrupted;
     writeReport(step, true, nullptr, tokensPerSecond());
     log(format("interrupted at step %lld; checkpoint saved in %s (continue "
                "with --resume)",
                (long long)step, opts.outDir.c_str()));
     return TrainOutcome::interrupted;
   }
+  if (!isRoot()) // rank 0 alone reports and certifies
+    return step < spec.steps ? TrainOutcome::stopped : TrainOutcome::finished;
   if (step < spec.steps) {
     writeReport(step, false, nullptr, tokensPerSecond());
     log(format("stopped after step %lld of %lld as asked; checkpoint in %s "

@@ -1,6 +1,7 @@
 //===- Driver.cpp - lipt-run without the compiler -------------------------===//
 
 #include "Driver.h"
+#include "Launcher.h"
 
 #include "lipt/Runtime/Artifact.h"
 #include "lipt/Runtime/CharCorpus.h"
@@ -9,6 +10,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 namespace rt = lipt_runtime;
@@ -98,11 +100,16 @@ private:
 };
 
 /// The exit code of a run: 1 on an error, 130 when a signal stopped it.
-int exitCode(const lipt_train::TrainResult &result,
-             TerminalReporter &reporter) {
+/// A data-parallel rank's error names the rank.
+int exitCode(const lipt_train::TrainResult &result, TerminalReporter &reporter,
+             const lipt_train::WorldConfig &world) {
   reporter.endBar();
-  if (!result.status)
-    return fail(result.status.message);
+  if (!result.status) {
+    const std::string &m = result.status.message;
+    if (world.distributed() && m.rfind("rank ", 0) != 0)
+      return fail("rank " + std::to_string(world.rank) + ": " + m);
+    return fail(m);
+  }
   return result.outcome == lipt_train::TrainOutcome::interrupted ? 130 : 0;
 }
 
@@ -170,6 +177,26 @@ int robustness(const Options &options) {
   return s ? 0 : fail(s.message);
 }
 
+/// --nproc N: N local workers of this command line (Launcher.h); only for
+/// training, and not inside a job that torchrun already started.
+int launch(int argc, char **argv, const Options &options) {
+  if (std::getenv("WORLD_SIZE"))
+    return fail("--nproc starts its own workers, but this process is already "
+                "part of a job (WORLD_SIZE is set, as torchrun sets it): "
+                "drop --nproc, or unset the torchrun variables");
+  if (options.run.list || !options.run.function.empty() ||
+      !options.certify.empty() || !options.evalCheckpoint.empty() ||
+      !options.robustnessCheckpoint.empty())
+    return fail("--nproc trains data-parallel; --function, --certify, "
+                "--eval and --robustness run in one process");
+  if (options.run.source.empty())
+    return fail("--nproc: no model file to train");
+  int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options.threads > 0 ? options.threads
+                                    : std::max(1, cores / options.nproc);
+  return launchWorkers(argc, argv, options.nproc, threads);
+}
+
 } // namespace
 
 int trainSpec(const Options &options, lipt_train::ModelSpec spec,
@@ -186,18 +213,26 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
   train.injectNanAtStep = options.injectNanAtStep;
   train.killInCheckpointAtStep = options.killInCheckpointAtStep;
   train.kernelCompilations = compilations;
+  if (rt::Status world = lipt_train::readTorchrunEnvironment(train.world);
+      !world)
+    return fail(world.message);
+  train.world.timeout = std::chrono::seconds(options.distTimeoutSeconds);
+  bool root = train.world.rank == 0;
   if (rt::Status found = corpusPath(options, spec, train.dataPath); !found)
     return fail(found.message);
   std::error_code ec;
-  std::filesystem::create_directories(options.outDir, ec);
+  if (root)
+    std::filesystem::create_directories(options.outDir, ec);
   if (ec)
     return fail(options.outDir +
                 ": cannot create the output directory: " + ec.message());
   if (options.backend == lipt_train::OptimizerBackend::reference)
     kernels.reset();
   TerminalReporter reporter;
-  reporter.attach(train);
-  return exitCode(lipt_train::train(spec, kernels.get(), train), reporter);
+  if (root) // the other ranks speak only when they fail
+    reporter.attach(train);
+  return exitCode(lipt_train::train(spec, kernels.get(), train), reporter,
+                  train.world);
 }
 
 int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
@@ -209,6 +244,8 @@ int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
     return fail("--device=cuda runs --function on a GPU; training, --eval, "
                 "--certify and --robustness run on the CPU (GPU training "
                 "needs a LibTorch with CUDA, which this build does not have)");
+  if (options.nproc > 1 || (options.nproc == 1 && std::getenv("WORLD_SIZE")))
+    return launch(argc, argv, options);
   if (!options.certify.empty())
     return certify(options);
   if (!options.evalCheckpoint.empty())

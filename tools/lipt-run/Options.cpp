@@ -48,6 +48,19 @@ std::vector<Option> optionTable(Options &o) {
       return false;
     };
   };
+  // An int in [lo, hi]; `what` names it in the error ("a thread count").
+  auto bounded = [](int &field, int64_t lo, int64_t hi, const char *what) {
+    return [&field, lo, hi, what](const std::string &v, std::string &error) {
+      int64_t n = 0;
+      if (!parseInteger(v, n) || n < lo || n > hi) {
+        error = "must be " + std::string(what) + " in [" + std::to_string(lo) +
+                ", " + std::to_string(hi) + "], got '" + v + "'";
+        return false;
+      }
+      field = int(n);
+      return true;
+    };
+  };
   auto flag = [](bool &field) {
     return [&field](const std::string &, std::string &) {
       field = true;
@@ -119,15 +132,19 @@ std::vector<Option> optionTable(Options &o) {
       {"certify-out", "file", Category::train,
        "Also write --certify's JSON here", text(o.certifyOut)},
       {"cpu-threads", "N", Category::train, "CPU threads (default: every core)",
-       [&o](const std::string &v, std::string &error) {
-         int64_t n = 0;
-         if (!parseInteger(v, n) || n < 0 || n > 4096) {
-           error = "must be a thread count, got '" + v + "'";
-           return false;
-         }
-         o.threads = int(n);
-         return true;
-       }},
+       bounded(o.threads, 0, 4096, "a thread count")},
+      {"nproc", "N", Category::train,
+       "Train data-parallel on N local worker processes (c10d over Gloo): "
+       "each takes 1/N of every batch and of the optimizer's work. Without "
+       "it, lipt-run joins the job torchrun's variables describe (RANK, "
+       "WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT), on any number "
+       "of machines",
+       bounded(o.nproc, 1, 1024, "a worker count")},
+      {"dist-timeout", "seconds", Category::train,
+       "Data parallel: how long a rank waits for the others at the "
+       "rendezvous or a collective before it stops with an error "
+       "(default 300)",
+       bounded(o.distTimeoutSeconds, 1, 86400, "seconds")},
       {"optimizer-backend", "compiled|reference", Category::train,
        "How the optimizer program runs: compiled (default), or the same ops "
        "in eager LibTorch, the reference backend and the benchmarks' "

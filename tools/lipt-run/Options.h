@@ -29,6 +29,11 @@ struct Options {
   int threads = 0;
   lipt_train::OptimizerBackend backend = lipt_train::OptimizerBackend::compiled;
   int64_t injectNanAtStep = -1, killInCheckpointAtStep = -1;
+  // Data parallelism: local workers to start (0: none; the torchrun
+  // environment, if any, places this process), and how long a rank waits
+  // for the others.
+  int nproc = 0;
+  int distTimeoutSeconds = 300;
   // Certification.
   std::string certify, certifyOut;
   // Evaluation (--eval).

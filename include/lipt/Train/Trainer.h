@@ -14,6 +14,7 @@
 
 #include "lipt/Runtime/Runtime.h"
 #include "lipt/Train/ModelSpec.h"
+#include "lipt/Train/World.h"
 
 #include <functional>
 #include <string>
@@ -32,6 +33,11 @@ struct TrainOptions {
   bool resume = false;
   int threads = 0; // 0: every core
   OptimizerBackend backend = OptimizerBackend::compiled;
+  /// This process's place in a data-parallel job (lipt/Train/World.h): with
+  /// a world size above 1 each rank trains on its share of every batch,
+  /// gradients are averaged, the optimizer's leaves are split across ranks,
+  /// and rank 0 alone writes checkpoints, the report and the certificate.
+  WorldConfig world;
   /// How often this process compiled the optimizer kernels (1 for a .mlir,
   /// 0 for an artifact): reported, so a schedule is seen not to recompile.
   int kernelCompilations = 0;

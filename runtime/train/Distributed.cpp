@@ -1,0 +1,325 @@
+//===- Distributed.cpp - data-parallel training over PyTorch's c10d -------===//
+
+#include "lipt/Train/Distributed.h"
+
+#include "TrainSupport.h"
+
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+namespace rt = lipt_runtime;
+
+namespace lipt_train {
+namespace {
+
+/// A c10d failure's message without LibTorch's C++ backtrace.
+std::string messageOf(const std::exception &e) {
+  if (auto *c10 = dynamic_cast<const c10::Error *>(&e))
+    return c10->what_without_backtrace();
+  return e.what();
+}
+
+/// Runs `body`; a c10d/Gloo exception becomes a TrainError that names the
+/// rank and what it was doing.
+template <typename F>
+auto guarded(int rank, const std::string &what, F &&body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const TrainError &) {
+    throw;
+  } catch (const std::exception &e) {
+    throw TrainError("rank " + std::to_string(rank) + ": " + what +
+                     " failed: " + messageOf(e) +
+                     " (another worker died, hung past the timeout, or the "
+                     "network failed; the last checkpoint is intact)");
+  }
+}
+
+bool isLoopback(const std::string &host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+/// The Gloo transport device: GLOO_SOCKET_IFNAME's interface when set (as
+/// PyTorch reads it), loopback for a local job, else this host's address.
+std::shared_ptr<::gloo::transport::Device>
+glooDevice(const WorldConfig &world) {
+  if (const char *ifname = std::getenv("GLOO_SOCKET_IFNAME"); ifname && *ifname)
+    return ::c10d::ProcessGroupGloo::createDeviceForInterface(ifname);
+  if (isLoopback(world.masterAddr))
+    return ::c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+  return ::c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
+std::string storeText(::c10d::Store &store, const std::string &key) {
+  std::vector<uint8_t> bytes = store.get(key);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+/// "<world size> <job hash> <job name>", as each rank publishes it.
+std::string joinRecord(const WorldConfig &world, const std::string &hash,
+                       const std::string &name) {
+  return std::to_string(world.worldSize) + " " + hash + " " + name;
+}
+
+/// What must agree: the world size and the hash (the name is for messages:
+/// the model file may lie at another path on another machine).
+std::string agreedPart(const std::string &record) {
+  size_t first = record.find(' ');
+  size_t second =
+      first == std::string::npos ? first : record.find(' ', first + 1);
+  return record.substr(0, second);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Communicator
+//===----------------------------------------------------------------------===//
+
+struct Communicator::Impl {
+  c10::intrusive_ptr<::c10d::TCPStore> store;
+  c10::intrusive_ptr<::c10d::ProcessGroupGloo> group;
+};
+
+Communicator::Communicator(const WorldConfig &world)
+    : world(world), impl(std::make_unique<Impl>()) {}
+Communicator::~Communicator() = default;
+
+std::unique_ptr<Communicator>
+Communicator::connect(const WorldConfig &world, const std::string &jobHash,
+                      const std::string &jobName) {
+  std::unique_ptr<Communicator> comm(new Communicator(world));
+  std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
+  ::c10d::TCPStoreOptions storeOptions;
+  storeOptions.port = uint16_t(world.masterPort);
+  storeOptions.isServer = world.rank == 0;
+  storeOptions.waitWorkers = false; // the join records below check who came
+  storeOptions.timeout = world.timeout;
+  try {
+    comm->impl->store =
+        c10::make_intrusive<::c10d::TCPStore>(world.masterAddr, storeOptions);
+  } catch (const std::exception &e) {
+    throw TrainError("rank " + std::to_string(world.rank) + ": " +
+                     (world.rank == 0
+                          ? "cannot serve the rendezvous at " + where +
+                                " (is the port in use? set another "
+                                "MASTER_PORT): "
+                          : "cannot reach the rendezvous at " + where +
+                                " within " +
+                                std::to_string(world.timeout.count()) +
+                                " s (is rank 0 running?): ") +
+                     messageOf(e));
+  }
+
+  // Every rank publishes what it is about to train and checks it against
+  // rank 0's, then rank 0 checks everyone's: a rank started with another
+  // model file, configuration, corpus or world size fails here, before any
+  // collective could pair mismatched tensors.
+  ::c10d::Store &store = *comm->impl->store;
+  std::string mine = joinRecord(world, jobHash, jobName);
+  auto keyOf = [](int r) { return "lipt/join/" + std::to_string(r); };
+  guarded(world.rank, "publishing this rank's job at the rendezvous", [&] {
+    store.set(keyOf(world.rank),
+              std::vector<uint8_t>(mine.begin(), mine.end()));
+  });
+  auto compare = [&](int other) {
+    std::string theirs =
+        guarded(world.rank,
+                "waiting for rank " + std::to_string(other) +
+                    " at the rendezvous " + where,
+                [&] { return storeText(store, keyOf(other)); });
+    if (agreedPart(theirs) != agreedPart(mine))
+      throw TrainError("rank " + std::to_string(world.rank) + " and rank " +
+                       std::to_string(other) +
+                       " were started with different jobs (world size, "
+                       "hash, model file): '" +
+                       mine + "' here, '" + theirs +
+                       "' there; every rank needs the same model file, "
+                       "configuration, corpus and WORLD_SIZE");
+  };
+  if (world.rank != 0)
+    compare(0);
+  else
+    for (int r = 1; r < world.worldSize; ++r)
+      compare(r);
+
+  guarded(world.rank, "starting the Gloo process group", [&] {
+    auto options = ::c10d::ProcessGroupGloo::Options::create(
+        std::chrono::duration_cast<std::chrono::milliseconds>(world.timeout));
+    options->devices.push_back(glooDevice(world));
+    comm->impl->group = c10::make_intrusive<::c10d::ProcessGroupGloo>(
+        c10::make_intrusive<::c10d::PrefixStore>("lipt/gloo",
+                                                 comm->impl->store),
+        world.rank, world.worldSize, options);
+  });
+  return comm;
+}
+
+void Communicator::allreduceSum(torch::Tensor &t, const char *what) {
+  allreduceSumAsync(t, what)->wait();
+}
+
+namespace {
+class GlooPending : public Communicator::Pending {
+public:
+  GlooPending(c10::intrusive_ptr<::c10d::Work> work, int rank, std::string what)
+      : work(std::move(work)), rank(rank), what(std::move(what)) {}
+  void wait() override {
+    guarded(rank, what, [&] { work->wait(); });
+  }
+
+private:
+  c10::intrusive_ptr<::c10d::Work> work;
+  int rank;
+  std::string what;
+};
+} // namespace
+
+std::unique_ptr<Communicator::Pending>
+Communicator::allreduceSumAsync(torch::Tensor &t, const char *what) {
+  return guarded(rank(), std::string("all-reduce of ") + what, [&] {
+    std::vector<torch::Tensor> tensors{t};
+    return std::make_unique<GlooPending>(impl->group->allreduce(tensors),
+                                         rank(),
+                                         std::string("all-reduce of ") + what);
+  });
+}
+
+void Communicator::broadcast(std::vector<torch::Tensor> &tensors,
+                             const std::vector<int> &roots, const char *what) {
+  std::vector<std::unique_ptr<GlooPending>> pending;
+  std::string label = std::string("broadcast of ") + what;
+  guarded(rank(), label, [&] {
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      ::c10d::BroadcastOptions options;
+      options.rootRank = roots[i];
+      std::vector<torch::Tensor> one{tensors[i]};
+      pending.push_back(std::make_unique<GlooPending>(
+          impl->group->broadcast(one, options), rank(), label));
+    }
+  });
+  for (auto &p : pending)
+    p->wait();
+}
+
+//===----------------------------------------------------------------------===//
+// GradientAverager
+//===----------------------------------------------------------------------===//
+
+GradientAverager::GradientAverager(Communicator &comm,
+                                   const std::vector<torch::Tensor> &leafList,
+                                   int64_t bucketBytes)
+    : comm(comm), leaves(leafList), place(leafList.size()),
+      seen(leafList.size(), false) {
+  // Backward produces the head's gradient first and the embedding's last.
+  const int64_t bucketElements = std::max<int64_t>(1, bucketBytes / 4);
+  std::vector<int64_t> sizes; // elements per bucket
+  for (size_t k = leaves.size(); k-- > 0;) {
+    int64_t n = leaves[k].numel();
+    if (buckets.empty() || sizes.back() + n > bucketElements) {
+      buckets.emplace_back();
+      sizes.push_back(0);
+    }
+    Bucket &b = buckets.back();
+    place[k] = {buckets.size() - 1, b.leaves.size()};
+    b.leaves.push_back(k);
+    b.offsets.push_back(sizes.back());
+    sizes.back() += n;
+  }
+  for (size_t i = 0; i < buckets.size(); ++i)
+    buckets[i].flat = torch::zeros({sizes[i]}, torch::kFloat32);
+  for (size_t k = 0; k < leaves.size(); ++k)
+    hooks.push_back(leaves[k].register_hook(
+        [this, k](torch::Tensor grad) { onGradient(k, grad); }));
+}
+
+GradientAverager::~GradientAverager() {
+  for (size_t k = 0; k < leaves.size(); ++k)
+    leaves[k].remove_hook(unsigned(hooks[k]));
+}
+
+void GradientAverager::arm() {
+  armed = true;
+  nextToStart = 0;
+  std::fill(seen.begin(), seen.end(), false);
+  for (Bucket &b : buckets) {
+    b.ready = 0;
+    b.pending.reset();
+  }
+}
+
+void GradientAverager::onGradient(size_t leaf, const torch::Tensor &grad) {
+  if (!armed || seen[leaf])
+    return;
+  auto [bucket, slot] = place[leaf];
+  Bucket &b = buckets[bucket];
+  b.flat.narrow(0, b.offsets[slot], grad.numel())
+      .copy_(grad.detach().reshape({-1}));
+  seen[leaf] = true;
+  ++b.ready;
+  startReadyBuckets();
+}
+
+void GradientAverager::startReadyBuckets() {
+  while (nextToStart < buckets.size() &&
+         buckets[nextToStart].ready == buckets[nextToStart].leaves.size()) {
+    Bucket &b = buckets[nextToStart++];
+    b.pending = comm.allreduceSumAsync(b.flat, "the gradients");
+  }
+}
+
+double GradientAverager::finish() {
+  auto t0 = std::chrono::steady_clock::now();
+  for (Bucket &b : buckets)
+    for (size_t slot = 0; slot < b.leaves.size(); ++slot)
+      if (!seen[b.leaves[slot]]) { // unused this step: a zero gradient
+        b.flat.narrow(0, b.offsets[slot], leaves[b.leaves[slot]].numel())
+            .zero_();
+        seen[b.leaves[slot]] = true;
+        ++b.ready;
+      }
+  startReadyBuckets();
+  armed = false;
+  double scale = 1.0 / double(comm.size());
+  for (Bucket &b : buckets) {
+    b.pending->wait();
+    for (size_t slot = 0; slot < b.leaves.size(); ++slot) {
+      torch::Tensor leaf = leaves[b.leaves[slot]];
+      torch::Tensor avg = b.flat.narrow(0, b.offsets[slot], leaf.numel())
+                              .view(leaf.sizes())
+                              .mul(scale);
+      if (leaf.grad().defined())
+        leaf.mutable_grad().copy_(avg);
+      else
+        leaf.mutable_grad() = avg.clone();
+    }
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+std::vector<int> assignOwners(const std::vector<double> &costs, int ranks) {
+  std::vector<size_t> order(costs.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return costs[a] > costs[b]; });
+  std::vector<double> load(size_t(std::max(ranks, 1)), 0.0);
+  std::vector<int> owner(costs.size(), 0);
+  for (size_t i : order) {
+    size_t least =
+        size_t(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[i] = int(least);
+    load[least] += costs[i];
+  }
+  return owner;
+}
+
+} // namespace lipt_train
