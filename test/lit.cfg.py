@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
 config.excludes = ["lit.cfg.py", "lipt-capi-test.c", "lipt_case.py", "lipt_run_check.py",
-                   "check_training.py", "check_case.py", "ptx_check.py", "check_artifact.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
+                   "check_training.py", "check_distributed.py", "safetensors_file.py", "check_case.py", "ptx_check.py", "check_artifact.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
                    "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"

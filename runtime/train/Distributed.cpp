@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace rt = lipt_runtime;
 
@@ -129,26 +130,40 @@ Communicator::connect(const WorldConfig &world, const std::string &jobHash,
     store.set(keyOf(world.rank),
               std::vector<uint8_t>(mine.begin(), mine.end()));
   });
+  std::string mismatch; // the first disagreement this rank saw
   auto compare = [&](int other) {
     std::string theirs =
         guarded(world.rank,
                 "waiting for rank " + std::to_string(other) +
                     " at the rendezvous " + where,
                 [&] { return storeText(store, keyOf(other)); });
-    if (agreedPart(theirs) != agreedPart(mine))
-      throw TrainError("rank " + std::to_string(world.rank) + " and rank " +
-                       std::to_string(other) +
-                       " were started with different jobs (world size, "
-                       "hash, model file): '" +
-                       mine + "' here, '" + theirs +
-                       "' there; every rank needs the same model file, "
-                       "configuration, corpus and WORLD_SIZE");
+    if (mismatch.empty() && agreedPart(theirs) != agreedPart(mine))
+      mismatch = "rank " + std::to_string(world.rank) + " and rank " +
+                 std::to_string(other) +
+                 " were started with different jobs (world size, hash, "
+                 "model file): '" +
+                 mine + "' here, '" + theirs +
+                 "' there; every rank needs the same model file, "
+                 "configuration, corpus and WORLD_SIZE";
   };
-  if (world.rank != 0)
+  // Rank 0's store lives as long as rank 0: it exits only after every
+  // other rank has read its record (the "read" counter), so a rank that
+  // disagrees always learns why instead of losing the connection.
+  const std::string readKey = "lipt/join/read";
+  if (world.rank != 0) {
     compare(0);
-  else
+    guarded(world.rank, "the rendezvous", [&] { store.add(readKey, 1); });
+  } else {
     for (int r = 1; r < world.worldSize; ++r)
       compare(r);
+    auto deadline = std::chrono::steady_clock::now() + world.timeout;
+    while (guarded(0, "the rendezvous", [&] { return store.add(readKey, 0); }) <
+               world.worldSize - 1 &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!mismatch.empty())
+    throw TrainError(mismatch);
 
   guarded(world.rank, "starting the Gloo process group", [&] {
     auto options = ::c10d::ProcessGroupGloo::Options::create(

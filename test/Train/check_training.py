@@ -18,22 +18,9 @@ import sys
 import numpy as np
 import torch
 
+from safetensors_file import read_safetensors  # noqa: F401 (re-exported)
+
 MASK = (1 << 64) - 1
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    meta = header.pop("__metadata__", {})
-    body = data[8 + n:]
-    tensors = {}
-    for name, info in header.items():
-        assert info["dtype"] == "F32", (name, info["dtype"])
-        b, e = info["data_offsets"]
-        tensors[name] = np.frombuffer(body[b:e], dtype="<f4").reshape(info["shape"])
-    return tensors, meta
 
 
 class SplitMix64:

@@ -175,17 +175,20 @@ int launchWorkers(int argc, char **argv, int nproc, int threadsPerWorker) {
       anyInterrupted = true;
       continue;
     }
-    if (c == 0 || firstFailure)
+    if (c == 0)
+      continue;
+    std::fprintf(stderr, "lipt-run: worker %d (pid %d) %s%s\n", rank, int(done),
+                 describeExit(status).c_str(),
+                 firstFailure ? "" : "; stopping the other workers");
+    if (firstFailure)
       continue;
     firstFailure = rank + 1;
     code = c;
-    std::fprintf(stderr,
-                 "lipt-run: worker %d (pid %d) %s; stopping the other "
-                 "workers\n",
-                 rank, int(done), describeExit(status).c_str());
     for (pid_t p : pids)
-      if (p > 0)
+      if (p > 0) {
         ::kill(p, SIGTERM);
+        ::kill(p, SIGCONT); // a stopped worker acts on it too
+      }
     killDeadline = std::chrono::steady_clock::now() + kGracePeriod;
   }
   if (firstFailure)
