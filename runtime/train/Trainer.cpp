@@ -986,14 +986,14 @@ double Run::trainStep(int64_t step, bool fromScratch) {
   auto t1 = std::chrono::steady_clock::now();
   optimizer->step(lrAt(step));
   auto t2 = std::chrono::steady_clock::now();
-  if (comm) {
+  optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
+  if (comm) { // the other ranks' leaves: not optimizer work, waiting
     shareUpdatedWeights();
     auto t3 = std::chrono::steady_clock::now();
     commSeconds += std::chrono::duration<double>(t3 - t2).count();
     t2 = t3;
   }
   trainSeconds += std::chrono::duration<double>(t2 - t0).count();
-  optimizerSeconds += std::chrono::duration<double>(t2 - t1).count();
   ++stepsTimed;
   trainTokens += spec.batch * spec.seqLen;
   intervalLossSum += value;
