@@ -85,7 +85,7 @@ std::string agreedPart(const std::string &record) {
 //===----------------------------------------------------------------------===//
 
 struct Communicator::Impl {
-  c10::intrusive_ptr<::c10d::TCPStore> store;
+  c10::intrusive_ptr<::c10d::Store> store;
   c10::intrusive_ptr<::c10d::ProcessGroupGloo> group;
 };
 
@@ -100,23 +100,28 @@ Communicator::connect(const WorldConfig &world, const std::string &jobHash,
   std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
   ::c10d::TCPStoreOptions storeOptions;
   storeOptions.port = uint16_t(world.masterPort);
-  storeOptions.isServer = world.rank == 0;
+  storeOptions.isServer = world.rank == 0 && !world.agentStore;
   storeOptions.waitWorkers = false; // the join records below check who came
   storeOptions.timeout = world.timeout;
+  storeOptions.multiTenant = true; // as torch.distributed opens it
   try {
-    comm->impl->store =
+    c10::intrusive_ptr<::c10d::Store> tcp =
         c10::make_intrusive<::c10d::TCPStore>(world.masterAddr, storeOptions);
+    comm->impl->store = tcp;
+    if (world.agentStore)
+      comm->impl->store =
+          c10::make_intrusive<::c10d::PrefixStore>(world.storePrefix, tcp);
   } catch (const std::exception &e) {
-    throw TrainError("rank " + std::to_string(world.rank) + ": " +
-                     (world.rank == 0
-                          ? "cannot serve the rendezvous at " + where +
-                                " (is the port in use? set another "
-                                "MASTER_PORT): "
-                          : "cannot reach the rendezvous at " + where +
-                                " within " +
-                                std::to_string(world.timeout.count()) +
-                                " s (is rank 0 running?): ") +
-                     messageOf(e));
+    throw TrainError(
+        "rank " + std::to_string(world.rank) + ": " +
+        (world.rank == 0
+             ? "cannot serve the rendezvous at " + where +
+                   " (is the port in use? set another "
+                   "MASTER_PORT): "
+             : "cannot reach the rendezvous at " + where + " within " +
+                   std::to_string(world.timeout.count()) +
+                   " s (is rank 0, or torchrun's agent, running?): ") +
+        messageOf(e));
   }
 
   // Every rank publishes what it is about to train and checks it against

@@ -60,6 +60,13 @@ rt::Status readTorchrunEnvironment(WorldConfig &out) {
     return s;
   if (const char *addr = std::getenv("MASTER_ADDR"); addr && *addr)
     out.masterAddr = addr;
+  // As torch.distributed's env:// rendezvous reads torchrun's agent store.
+  if (const char *agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE")) {
+    out.agentStore = std::string(agent) == "True";
+    const char *attempt = std::getenv("TORCHELASTIC_RESTART_COUNT");
+    out.storePrefix =
+        std::string("/worker/attempt_") + (attempt && *attempt ? attempt : "0");
+  }
   if (out.worldSize > 1 &&
       (!std::getenv("RANK") || !std::getenv("MASTER_PORT")))
     return rt::Status::error("WORLD_SIZE=" + std::to_string(out.worldSize) +

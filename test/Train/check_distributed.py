@@ -6,9 +6,11 @@ killing, stopping or interrupting workers mid-run.
   same A B [--tol T]     runs A and B took the same steps: per-step train
                          losses, val losses and every checkpoint tensor
                          (weights and optimizer state) within T (1e-4)
-  torchrun LIPT MODEL DATA OUT
+  torchrun LIPT MODEL DATA OUT [--agent-store]
                          two workers started by hand with torchrun's
-                         variables (RANK, WORLD_SIZE, ...): both exit 0
+                         variables (RANK, WORLD_SIZE, ...): both exit 0;
+                         with --agent-store as torchrun's static rendezvous
+                         does (its agent hosts the store)
   kill LIPT MODEL DATA OUT SIGNAL [ARGS...]
                          `--nproc 2` until its first checkpoint, then SIGNAL
                          to rank 1 (KILL, STOP) or SIGINT to the whole
@@ -75,11 +77,23 @@ def same(a, b, tol):
         print(f"PASS {name}: {len(ta)} tensors agree (worst {worst:.2g})")
 
 
-def torchrun(lipt, model, data, out):
+def torchrun(lipt, model, data, out, agent_store=False):
+    """Two workers with torchrun's variables. With agent_store, as torchrun's
+    static rendezvous starts them: its agent (here, this script) hosts the
+    TCPStore and every worker is a client under /worker/attempt_0."""
     port = free_port()
+    store, extra = None, {}
+    if agent_store:
+        import datetime
+        import torch.distributed as dist
+        store = dist.TCPStore("127.0.0.1", port, 3, True,
+                              datetime.timedelta(seconds=60),
+                              wait_for_workers=False)
+        extra = {"TORCHELASTIC_USE_AGENT_STORE": "True",
+                 "TORCHELASTIC_RESTART_COUNT": "0"}
     procs = [subprocess.Popen([lipt, model, "--data", data, "--out", out,
                                "--cpu-threads", "1"],
-                              env=world_env(r, 2, port),
+                              env=world_env(r, 2, port, **extra),
                               stderr=subprocess.PIPE, text=True)
              for r in (1, 0)]  # rank 1 first: it waits for the rendezvous
     errs = [p.communicate(timeout=120)[1] for p in procs]
@@ -88,7 +102,10 @@ def torchrun(lipt, model, data, out):
         fail(f"exit codes {codes}: {errs}")
     if errs[0].strip():
         fail(f"rank 1 printed: {errs[0]}")
-    print("PASS two workers started with torchrun's variables finished")
+    if store is not None and store.num_keys() < 3:  # two records, a counter
+        fail("the workers did not use the agent's store")
+    print("PASS two workers started with torchrun's variables finished"
+          + (" (agent store)" if agent_store else ""))
     sys.stdout.write(errs[1])
 
 
@@ -174,7 +191,7 @@ def main():
         tol = float(rest[3]) if len(rest) > 3 and rest[2] == "--tol" else 1e-4
         same(rest[0], rest[1], tol)
     elif cmd == "torchrun":
-        torchrun(*rest)
+        torchrun(*rest[:4], agent_store="--agent-store" in rest[4:])
     elif cmd == "kill":
         kill(rest[0], rest[1], rest[2], rest[3], rest[4], rest[5:])
     elif cmd == "mismatch":

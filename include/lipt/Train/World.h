@@ -25,6 +25,11 @@ struct WorldConfig {
   /// How long a collective or the rendezvous waits for the other ranks
   /// before this rank gives up with an error (a worker that hangs).
   std::chrono::seconds timeout{300};
+  /// torchrun with a static rendezvous hosts the TCPStore in its agent
+  /// (TORCHELASTIC_USE_AGENT_STORE=True): every rank is then a client, and
+  /// this attempt's keys live under storePrefix.
+  bool agentStore = false;
+  std::string storePrefix;
   bool distributed() const { return worldSize > 1; }
 };
 
