@@ -43,11 +43,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # 2.185 / 2.141 / 2.154 at lr 0.2 / 0.1 / 0.05 (0.1 kept); the hammer
 # 2.743 / 2.275 / 2.057 at 0.2 / 0.1 / 0.05, and at sigma_max 8, where 0.2
 # diverged (14.8), 1.823 at 0.05 (0.05 kept; 0.025 gave 2.069 at 2).
+# The caps keep Muon's lr up to sigma_max 2 and take a smaller one above
+# (cap_lr_by_sigma): at sigma_max 4, lr 0.1 gave 1.788 (hard) and 1.785
+# (soft) against 2.00 and 2.05 at 0.2, and the hard cap diverged at 8 with
+# 0.2; at 2, lr 0.05 gave 2.059 for both, no better than 0.2.
 SCALES = {
     "cpu": dict(vocab=65, d=128, layers=2, heads=4, seq_len=64, batch=32,
                 steps=500, eval_interval=100, eval_batches=4, muon_lr=0.2,
                 block_mass=4.0, embed_mass=4.0, adamw_lr=0.01, adamw_wd=0.01,
-                unconstrained_lr=0.05, normalize_lr=0.1, hammer_lr=0.05),
+                unconstrained_lr=0.05, normalize_lr=0.1, hammer_lr=0.05,
+                cap_lr_by_sigma={4.0: 0.1, 8.0: 0.05}),
     # For tests and a quick look: seconds per run.
     "tiny": dict(vocab=65, d=16, layers=2, heads=2, seq_len=16, batch=8,
                  steps=20, eval_interval=10, eval_batches=2, muon_lr=0.05,
@@ -159,6 +164,8 @@ def model_file(run, scale, steps, vocab, path):
         # to it (Theorem 3.1's coupling; lipt-run refuses otherwise): below
         # sigma_max 1 the lr shrinks with sigma_max.
         lr = s.get(run["method"] + "_lr", s["muon_lr"])
+        if run["method"] in ("soft_cap", "hard_cap"):
+            lr = s.get("cap_lr_by_sigma", {}).get(run["sigma_max"], lr)
         if run["method"] == "soft_cap" and run["sigma_max"] < 1:
             lr *= run["sigma_max"]
         if run["method"] == "none":  # nothing holds the weights back
