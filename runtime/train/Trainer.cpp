@@ -259,7 +259,8 @@ public:
   std::vector<std::pair<std::string, int64_t *>> counters() override {
     return {{"lipt.adamw_count", &count}};
   }
-  /// Elementwise, plus the constraint's products when it has any.
+  /// Elementwise: one pass over the entries (a hard cap's or normalize's
+  /// products are not counted).
   double leafCost(size_t i) const override {
     return double(model.leaves()[i].numel());
   }
