@@ -9,10 +9,8 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <thread>
 
 namespace rt = lipt_runtime;
@@ -114,7 +112,7 @@ Communicator::connect(const WorldConfig &world, const std::string &jobHash,
   } catch (const std::exception &e) {
     throw TrainError(
         "rank " + std::to_string(world.rank) + ": " +
-        (world.rank == 0
+        (storeOptions.isServer
              ? "cannot serve the rendezvous at " + where +
                    " (is the port in use? set another "
                    "MASTER_PORT): "
@@ -204,11 +202,11 @@ private:
 
 std::unique_ptr<Communicator::Pending>
 Communicator::allreduceSumAsync(torch::Tensor &t, const char *what) {
-  return guarded(rank(), std::string("all-reduce of ") + what, [&] {
+  std::string label = std::string("all-reduce of ") + what;
+  return guarded(rank(), label, [&] {
     std::vector<torch::Tensor> tensors{t};
     return std::make_unique<GlooPending>(impl->group->allreduce(tensors),
-                                         rank(),
-                                         std::string("all-reduce of ") + what);
+                                         rank(), label);
   });
 }
 
@@ -318,7 +316,7 @@ double GradientAverager::finish() {
       if (leaf.grad().defined())
         leaf.mutable_grad().copy_(avg);
       else
-        leaf.mutable_grad() = avg.clone();
+        leaf.mutable_grad() = avg; // mul made it a tensor of its own
     }
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)

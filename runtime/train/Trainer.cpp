@@ -341,6 +341,11 @@ Certificate certifyTrained(const TorchModel &model) {
   return certifyWithRunProbe(model, &interrupted);
 }
 
+/// The backend's name, as report.json and the job hash spell it.
+const char *backendName(OptimizerBackend b) {
+  return b == OptimizerBackend::compiled ? "compiled" : "reference";
+}
+
 /// `v` exactly, as a C99 hex float (strtod reads it back bit for bit).
 std::string hexDouble(double v) {
   char text[40];
@@ -408,6 +413,8 @@ private:
   void joinWorld();
   int64_t shareStart(int64_t first, const std::string &rootError);
   double agreeOnStep(double localLoss);
+  std::vector<double> sumAndAgreeOnStop(std::vector<double> values,
+                                        const char *what);
   void shareUpdatedWeights();
   void shareOptimizerState();
   rt::JsonValue ranksJson();
@@ -493,12 +500,10 @@ std::pair<double, double> Run::evaluate() {
       });
   double ranks = 1;
   if (comm) { // the ranks' shares of every batch weigh the same
-    torch::Tensor sums =
-        torch::tensor({loss, correct, interrupted ? 1.0 : 0.0}, torch::kDouble);
-    comm->allreduceSum(sums, "the validation loss");
-    loss = sums[0].item<double>();
-    correct = sums[1].item<double>();
-    agreedStop = agreedStop || sums[2].item<double>() > 0;
+    std::vector<double> sums =
+        sumAndAgreeOnStop({loss, correct}, "the validation loss");
+    loss = sums[0];
+    correct = sums[1];
     ranks = comm->size();
   }
   if (stopRequested())
@@ -722,9 +727,7 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
   report.set("config", parseJsonOr(toJson(spec), rt::JsonValue()));
   report.set("steps_done", (long long)step);
   report.set("interrupted", wasInterrupted);
-  report.set("optimizer_backend", opts.backend == OptimizerBackend::compiled
-                                      ? "compiled"
-                                      : "reference");
+  report.set("optimizer_backend", backendName(opts.backend));
   report.set("threads", (long long)torch::get_num_threads());
   report.set("blas_core", rt::blasCoreName());
   report.set("kernel_compilations", opts.kernelCompilations);
@@ -855,8 +858,7 @@ void Run::joinWorld() {
   for (const std::vector<int32_t> *split : {&corpus.train, &corpus.validation})
     hash.add(split->data(), split->size() * sizeof(int32_t));
   hash.addString(std::to_string(opts.stopAfter));
-  hash.addString(opts.backend == OptimizerBackend::compiled ? "compiled"
-                                                            : "reference");
+  hash.addString(backendName(opts.backend));
   comm = Communicator::connect(world, hash.str(), opts.modelFile);
 }
 
@@ -878,6 +880,8 @@ int64_t Run::shareStart(int64_t first, const std::string &rootError) {
   for (auto &[suffix, list] : optimizer->state())
     state.insert(state.end(), list->begin(), list->end());
   auto counters = optimizer->counters();
+  // One slot more than the counters: Muon has none, and an empty tensor
+  // is not something to hand Gloo.
   torch::Tensor values =
       torch::zeros({int64_t(counters.size()) + 1}, torch::kLong);
   for (size_t k = 0; k < counters.size(); ++k)
@@ -893,11 +897,23 @@ int64_t Run::shareStart(int64_t first, const std::string &rootError) {
 /// The step's loss over the whole batch (the mean of the ranks' means),
 /// and whether any rank was asked to stop.
 double Run::agreeOnStep(double localLoss) {
-  torch::Tensor sums =
-      torch::tensor({localLoss, interrupted ? 1.0 : 0.0}, torch::kDouble);
-  comm->allreduceSum(sums, "the training loss");
-  agreedStop = agreedStop || sums[1].item<double>() > 0;
-  return sums[0].item<double>() / double(comm->size());
+  return sumAndAgreeOnStop({localLoss}, "the training loss")[0] /
+         double(comm->size());
+}
+
+/// `values` summed across ranks, in one all-reduce that also carries this
+/// rank's interrupt flag: after it every rank knows whether any was asked
+/// to stop (agreedStop), so all stop after the same step.
+std::vector<double> Run::sumAndAgreeOnStop(std::vector<double> values,
+                                           const char *what) {
+  values.push_back(interrupted ? 1.0 : 0.0);
+  torch::Tensor sums = torch::tensor(values, torch::kDouble);
+  comm->allreduceSum(sums, what);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = sums[int64_t(i)].item<double>();
+  agreedStop = agreedStop || values.back() > 0;
+  values.pop_back();
+  return values;
 }
 
 /// After the sharded optimizer step: each leaf from the rank that stepped
