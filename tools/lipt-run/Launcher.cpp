@@ -29,26 +29,26 @@ constexpr std::chrono::seconds kGracePeriod{20};
 volatile sig_atomic_t forwardedSignal = 0;
 extern "C" void rememberSignal(int sig) { forwardedSignal = sig; }
 
-/// argv without --nproc and its value, plus --cpu-threads when the user
-/// gave none.
+/// argv without --nproc and its value (--nproc N, --nproc=N, one dash or
+/// two, as parseCommandLine reads them), then --cpu-threads: the caller's
+/// choice or the worker's share, and the last --cpu-threads wins.
 std::vector<std::string> workerArguments(int argc, char **argv,
                                          int threadsPerWorker) {
   std::vector<std::string> out;
-  bool haveThreads = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    std::string body = arg.substr(arg.rfind("--", 0) == 0 ? 2 : 1);
-    if (body == "nproc") {
-      ++i; // and its value
-      continue;
+    if (arg.size() > 1 && arg[0] == '-') {
+      std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+      if (body == "nproc") {
+        ++i; // and its value
+        continue;
+      }
+      if (body.rfind("nproc=", 0) == 0)
+        continue;
     }
-    if (body.rfind("nproc=", 0) == 0)
-      continue;
-    haveThreads = haveThreads || body.rfind("cpu-threads", 0) == 0;
     out.push_back(arg);
   }
-  if (!haveThreads)
-    out.push_back("--cpu-threads=" + std::to_string(threadsPerWorker));
+  out.push_back("--cpu-threads=" + std::to_string(threadsPerWorker));
   return out;
 }
 
