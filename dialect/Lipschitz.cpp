@@ -30,20 +30,24 @@ LogicalResult LipschitzContext::breaks(Operation *op, const Twine &why) {
 namespace {
 
 /// The RMS->RMS bound a model op's constraint attributes promise for its
-/// weights, as training enforces them (rt::guaranteedCap); none when the
-/// constraint guarantees none.
-std::optional<double> capOf(ConstraintKind kind, FloatAttr sigmaMax) {
-  if (!sigmaMax)
-    return std::nullopt;
-  std::string why;
-  return rt::guaranteedCap(static_cast<rt::ConstraintKind>(kind),
-                           sigmaMax.getValueAsDouble(), why);
+/// weights, as training enforces them (rt::guaranteedCap), or why they
+/// promise none.
+template <typename ModelOp> WeightCap capOf(ModelOp op) {
+  WeightCap cap;
+  FloatAttr sigmaMax = op.getSigmaMaxAttr();
+  // Absent: training's polynomial (LiptModelOps.td).
+  bool polynomial = !op.getHardCapMethodAttr() ||
+                    *op.getHardCapMethod() == HardCapMethod::polynomial;
+  cap.bound = rt::guaranteedCap(
+      static_cast<rt::ConstraintKind>(op.getConstraint()),
+      sigmaMax ? sigmaMax.getValueAsDouble() : 0.0, polynomial, cap.why);
+  return cap;
 }
 
 /// The norms of `ops`' weights, in order; failure when one is unknown.
 FailureOr<SmallVector<double>> normsOf(LipschitzContext &context,
                                        Operation *user, ValueRange weights,
-                                       std::optional<double> cap) {
+                                       const WeightCap &cap) {
   SmallVector<double> out;
   for (Value w : weights) {
     FailureOr<double> n = context.weightNorm(user, w, cap);
@@ -81,8 +85,7 @@ FailureOr<LipschitzStep> EmbedOp::getLipschitzStep(LipschitzContext &, double) {
 
 FailureOr<LipschitzStep> LinearOp::getLipschitzStep(LipschitzContext &context,
                                                     double inputBound) {
-  FailureOr<double> w = context.weightNorm(
-      *this, getWeight(), capOf(getConstraint(), getSigmaMaxAttr()));
+  FailureOr<double> w = context.weightNorm(*this, getWeight(), capOf(*this));
   if (failed(w))
     return failure();
   return linearStep(*w, inputBound);
@@ -90,9 +93,8 @@ FailureOr<LipschitzStep> LinearOp::getLipschitzStep(LipschitzContext &context,
 
 FailureOr<LipschitzStep>
 AttentionOp::getLipschitzStep(LipschitzContext &context, double inputBound) {
-  FailureOr<SmallVector<double>> w =
-      normsOf(context, *this, {getWq(), getWk(), getWv(), getWo()},
-              capOf(getConstraint(), getSigmaMaxAttr()));
+  FailureOr<SmallVector<double>> w = normsOf(
+      context, *this, {getWq(), getWk(), getWv(), getWo()}, capOf(*this));
   if (failed(w))
     return failure();
   rt::BlockNorms n;
@@ -106,8 +108,7 @@ AttentionOp::getLipschitzStep(LipschitzContext &context, double inputBound) {
 FailureOr<LipschitzStep> MlpOp::getLipschitzStep(LipschitzContext &context,
                                                  double inputBound) {
   FailureOr<SmallVector<double>> w =
-      normsOf(context, *this, {getWIn(), getWOut()},
-              capOf(getConstraint(), getSigmaMaxAttr()));
+      normsOf(context, *this, {getWIn(), getWOut()}, capOf(*this));
   if (failed(w))
     return failure();
   rt::BlockNorms n;
@@ -124,10 +125,12 @@ LayerNormOp::getLipschitzStep(LipschitzContext &context, double) {
 
 FailureOr<LipschitzStep> HeadOp::getLipschitzStep(LipschitzContext &context,
                                                   double inputBound) {
-  std::optional<double> cap;
+  WeightCap cap{std::nullopt,
+                "only Muon training bounds its rows (lipt.train's optimizer "
+                "is not muon)"};
   if (context.trainedRowRms)
-    cap = rt::rowRmsNormBound(*context.trainedRowRms,
-                              getWeight().getType().getDimSize(1));
+    cap.bound = rt::rowRmsNormBound(*context.trainedRowRms,
+                                    getWeight().getType().getDimSize(1));
   FailureOr<double> w = context.weightNorm(*this, getWeight(), cap);
   if (failed(w))
     return failure();

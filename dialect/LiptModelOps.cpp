@@ -41,9 +41,10 @@ LogicalResult verifyLastDimMapped(Operation *op, RankedTensorType in,
   return success();
 }
 
-/// A weight constraint needs a bound and a bound needs a constraint.
+/// A weight constraint needs a bound and a bound needs a constraint; a
+/// hard-cap method needs a hard cap.
 LogicalResult verifyConstraint(Operation *op, ConstraintKind kind,
-                               FloatAttr sigmaMax) {
+                               FloatAttr sigmaMax, HardCapMethodAttr method) {
   bool constrained = kind != ConstraintKind::none;
   if (constrained != bool(sigmaMax))
     return op->emitOpError()
@@ -52,6 +53,9 @@ LogicalResult verifyConstraint(Operation *op, ConstraintKind kind,
   if (sigmaMax && !(sigmaMax.getValueAsDouble() > 0 &&
                     std::isfinite(sigmaMax.getValueAsDouble())))
     return op->emitOpError() << "attribute 'sigma_max' must be > 0";
+  if (method && kind != ConstraintKind::hard_cap)
+    return op->emitOpError()
+           << "attribute 'hard_cap_method' needs constraint = hard_cap";
   return success();
 }
 
@@ -84,7 +88,8 @@ LogicalResult LinearOp::verify() {
                          << w.getDimSize(1) << ", got " << in;
   if (failed(verifyLastDimMapped(*this, in, getType(), w.getDimSize(0))))
     return failure();
-  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr(),
+                          getHardCapMethodAttr());
 }
 
 LogicalResult AttentionOp::verify() {
@@ -110,7 +115,8 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "attribute 'softmax_scale' must be > 0";
   if (getType() != in)
     return emitOpError() << "result must be " << in << ", got " << getType();
-  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr(),
+                          getHardCapMethodAttr());
 }
 
 LogicalResult MlpOp::verify() {
@@ -128,7 +134,8 @@ LogicalResult MlpOp::verify() {
                          << d << ", got " << wIn << " and " << wOut;
   if (getType() != in)
     return emitOpError() << "result must be " << in << ", got " << getType();
-  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr());
+  return verifyConstraint(*this, getConstraint(), getSigmaMaxAttr(),
+                          getHardCapMethodAttr());
 }
 
 LogicalResult LayerNormOp::verify() {

@@ -42,6 +42,11 @@ def Lipt_LinearOp : Lipt_Op<"linear", [Pure, LipschitzStepOp]> {
   let description = [{
     `constraint` (none | soft_cap | hard_cap | hammer | normalize) and
     `sigma_max` (RMS->RMS) say how the optimizer step keeps W bounded.
+    A hard cap takes `hard_cap_method`: `polynomial` (absent: the paper's
+    fast map, whose 1.0109 overshoot is bounded, so the cap is certified)
+    or `msign` (the exact form; its sign is a polynomial approximation, so
+    no cap is certified and only the trained weights' exact norms bound
+    the model).
 
     ```mlir
     %y = lipt.linear %x, %w {constraint = #lipt.constraint<soft_cap>, sigma_max = 6.0}
@@ -51,7 +56,8 @@ def Lipt_LinearOp : Lipt_Op<"linear", [Pure, LipschitzStepOp]> {
   let arguments = (ins Lipt_Activations:$input, Lipt_Weight:$weight,
                    DefaultValuedAttr<Lipt_ConstraintAttr,
                                      "ConstraintKind::none">:$constraint,
-                   OptionalAttr<F64Attr>:$sigma_max);
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   OptionalAttr<Lipt_HardCapMethodAttr>:$hard_cap_method);
   let results = (outs Lipt_Activations:$result);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->` type($result)
@@ -66,8 +72,8 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
     q, k, v = W_q x, W_k x, W_v x split into `heads`; RoPE on q and k when
     `rope`; scores = softmax(q k^T * softmax_scale / d_head) (1/d, not
     1/sqrt(d)); out = W_o (1/3) scores v. Weights are [d, d].
-    `constraint` and `sigma_max` (RMS->RMS) apply to each of the four
-    weights, as on lipt.linear.
+    `constraint`, `sigma_max` (RMS->RMS) and `hard_cap_method` apply to each
+    of the four weights, as on lipt.linear.
 
     ```mlir
     %y = lipt.attention %x, %wq, %wk, %wv, %wo {heads = 4, causal = true, rope = true}
@@ -82,7 +88,8 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
                    DefaultValuedAttr<F64Attr, "1.0">:$softmax_scale,
                    DefaultValuedAttr<Lipt_ConstraintAttr,
                                      "ConstraintKind::none">:$constraint,
-                   OptionalAttr<F64Attr>:$sigma_max);
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   OptionalAttr<Lipt_HardCapMethodAttr>:$hard_cap_method);
   let results = (outs Lipt_Activations:$result);
   let assemblyFormat = [{
     $input `,` $wq `,` $wk `,` $wv `,` $wo attr-dict `:` type($input) `,`
@@ -94,7 +101,8 @@ def Lipt_AttentionOp : Lipt_Op<"attention",
 def Lipt_MlpOp : Lipt_Op<"mlp", [Pure, LipschitzStepOp]> {
   let summary = "W_out gelu(W_in x) / 1.1289 (1.1289: GELU's largest slope)";
   let description = [{
-    `constraint` and `sigma_max` (RMS->RMS) apply to both weights.
+    `constraint`, `sigma_max` (RMS->RMS) and `hard_cap_method` apply to
+    both weights, as on lipt.linear.
 
     ```mlir
     %y = lipt.mlp %x, %win, %wout : tensor<8x256x256xf32>, tensor<1024x256xf32>,
@@ -105,7 +113,8 @@ def Lipt_MlpOp : Lipt_Op<"mlp", [Pure, LipschitzStepOp]> {
                    Lipt_Weight:$w_out,
                    DefaultValuedAttr<Lipt_ConstraintAttr,
                                      "ConstraintKind::none">:$constraint,
-                   OptionalAttr<F64Attr>:$sigma_max);
+                   OptionalAttr<F64Attr>:$sigma_max,
+                   OptionalAttr<Lipt_HardCapMethodAttr>:$hard_cap_method);
   let results = (outs Lipt_Activations:$result);
   let assemblyFormat = [{
     $input `,` $w_in `,` $w_out attr-dict `:` type($input) `,` type($w_in) `,`

@@ -142,7 +142,7 @@ public:
   }
 
   FailureOr<double> weightNorm(Operation *user, Value weight,
-                               std::optional<double> cap) override {
+                               const WeightCap &cap) override {
     // A constraint op in the IR guarantees its result's norm (or says why
     // it cannot).
     if (auto producer = weight.getDefiningOp<LipschitzOpInterface>()) {
@@ -155,11 +155,9 @@ public:
                               why);
     }
     if (mode == Mode::caps) {
-      if (cap)
-        return *cap;
-      return breaks(user, "its weights are unconstrained: no constraint "
-                          "that guarantees a cap (soft_cap, hard_cap; for the "
-                          "head, Muon training) bounds their norm");
+      if (cap.bound)
+        return *cap.bound;
+      return breaks(user, cap.why);
     }
     std::string name;
     std::optional<double> norm = values.exactNorm(weight, name);

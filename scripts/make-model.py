@@ -33,6 +33,16 @@ def main():
     p.add_argument("--constraint", default="soft_cap",
                    choices=["none", "soft_cap", "hard_cap", "hammer", "normalize"])
     p.add_argument("--sigma-max", type=float, default=6.0)
+    p.add_argument("--mlp-sigma-max", type=float,
+                   help="the MLP weights' sigma_max (default: --sigma-max)")
+    p.add_argument("--hard-cap-method", choices=["polynomial", "msign"],
+                   default="polynomial",
+                   help="hard_cap's map: the paper's polynomial (its cap is "
+                        "certified) or the exact msign form")
+    p.add_argument("--final-scale", type=float, default=1.0,
+                   help="the head's logit multiplier (part of every bound)")
+    p.add_argument("--softmax-scale", type=float, default=1.0,
+                   help="attention scores' multiplier (part of L_att)")
     p.add_argument("--layer-norm", action="store_true",
                    help="pre-norm layer_norm in every branch and before the head")
     p.add_argument("--eval-interval", type=int, default=100)
@@ -48,9 +58,17 @@ def main():
         return "tensor<" + "x".join(map(str, s)) + "xf32>"
 
     act = ty(B, T, d)
-    cons = ""
-    if a.constraint != "none":
-        cons = f", constraint = #lipt.constraint<{a.constraint}>, sigma_max = {float(a.sigma_max)}"
+    smax = "" if a.softmax_scale == 1 else f", softmax_scale = {a.softmax_scale}"
+    def constraint(sigma_max):
+        if a.constraint == "none":
+            return ""
+        out = f", constraint = #lipt.constraint<{a.constraint}>, sigma_max = {float(sigma_max)}"
+        if a.constraint == "hard_cap" and a.hard_cap_method != "polynomial":
+            out += f", hard_cap_method = #lipt.hard_cap_method<{a.hard_cap_method}>"
+        return out
+
+    cons = constraint(a.sigma_max)
+    mlp_cons = constraint(a.sigma_max if a.mlp_sigma_max is None else a.mlp_sigma_max)
     args = [f"%tokens: tensor<{B}x{T}xi32>", f"%embed: {ty(V, d)}"]
     for l in range(L):
         args += [f"%q{l}: {ty(d, d)}", f"%k{l}: {ty(d, d)}", f"%v{l}: {ty(d, d)}",
@@ -72,19 +90,20 @@ def main():
     x = "%x"
     for l in range(L):
         body.append(branch(f"%a{l}", x,
-                           f"lipt.attention SRC, %q{l}, %k{l}, %v{l}, %o{l} {{heads = {a.heads}{cons}}}\n"
+                           f"lipt.attention SRC, %q{l}, %k{l}, %v{l}, %o{l} {{heads = {a.heads}{smax}{cons}}}\n"
                            f"          : {act}, {ty(d, d)} -> {act}"))
         body.append(branch(f"%m{l}", f"%a{l}",
-                           f"lipt.mlp SRC, %in{l}, %out{l} {{{cons[2:]}}}\n"
+                           f"lipt.mlp SRC, %in{l}, %out{l} {{{mlp_cons[2:]}}}\n"
                            f"          : {act}, {ty(hid, d)}, {ty(d, hid)} -> {act}"
-                           if cons else
+                           if mlp_cons else
                            f"lipt.mlp SRC, %in{l}, %out{l}\n"
                            f"          : {act}, {ty(hid, d)}, {ty(d, hid)} -> {act}"))
         x = f"%m{l}"
     if a.layer_norm:
         body.append(f"    %xn = lipt.layer_norm {x} : {act}")
         x = "%xn"
-    body.append(f"    %logits = lipt.head {x}, %head : {act}, {ty(V, d)} -> {ty(B, T, V)}")
+    fscale = "" if a.final_scale == 1 else f" {{final_scale = {a.final_scale}}}"
+    body.append(f"    %logits = lipt.head {x}, %head{fscale} : {act}, {ty(V, d)} -> {ty(B, T, V)}")
     body.append(f"    return %logits : {ty(B, T, V)}")
 
     train = (f'optimizer = "{a.optimizer}", lr = {a.lr}, schedule = "{a.schedule}", '

@@ -3,7 +3,7 @@
 of one model, one run after another, and writes DIR/sweep.json and
 DIR/sweep.png.
 
-    scripts/sweep.py [--methods soft_cap,hard_cap,normalize,hammer,none]
+    scripts/sweep.py [--methods soft_cap,hard_cap,hard_cap_msign,normalize,hammer,none]
                      [--sigma-max 0.5,1,2,4,8] [--steps N] [--scale cpu|paper]
                      [--out DIR] [--data PATH] [--no-baselines] [--plot-only]
 
@@ -70,12 +70,15 @@ SCALES = {
 PAPER_POINTS = [(2.0, 1.29, "paper: bound < 2"), (6.02, 1.20, "paper: best, bound < 6.02")]
 PAPER_ADAMW_LN = 1.47
 
-METHODS = ["soft_cap", "hard_cap", "normalize", "hammer", "none"]
+METHODS = ["soft_cap", "hard_cap", "hard_cap_msign", "normalize", "hammer", "none"]
+CAPS = ("soft_cap", "hard_cap", "hard_cap_msign")
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--methods", default="soft_cap,hard_cap,normalize,hammer,none")
+    p.add_argument("--methods", default=",".join(METHODS),
+                   help="hard_cap is training's polynomial (its cap is "
+                        "certified), hard_cap_msign the exact form")
     p.add_argument("--sigma-max", default="0.5,1,2,4,8",
                    help="RMS->RMS caps for the constrained methods")
     p.add_argument("--steps", type=int, help="steps per run (default: the scale's)")
@@ -152,10 +155,12 @@ def model_file(run, scale, steps, vocab, path):
             "--batch", str(s["batch"]), "--steps", str(steps),
             "--eval-interval", str(min(s["eval_interval"], steps)),
             "--eval-batches", str(s["eval_batches"]),
-            "--constraint", run["method"],
+            "--constraint", "hard_cap" if run["method"] == "hard_cap_msign" else run["method"],
             "--comment", f"scripts/sweep.py run {run['name']} ({scale} scale)"]
     if run["sigma_max"] is not None:
         args += ["--sigma-max", str(run["sigma_max"])]
+    if run["method"] == "hard_cap_msign":
+        args += ["--hard-cap-method", "msign"]
     if run["optimizer"] == "adamw":
         args += ["--optimizer", "adamw", "--lr", str(s["adamw_lr"]),
                  "--wd", str(s["adamw_wd"])]
@@ -164,7 +169,7 @@ def model_file(run, scale, steps, vocab, path):
         # to it (Theorem 3.1's coupling; lipt-run refuses otherwise): below
         # sigma_max 1 the lr shrinks with sigma_max.
         lr = s.get(run["method"] + "_lr", s["muon_lr"])
-        if run["method"] in ("soft_cap", "hard_cap"):
+        if run["method"] in CAPS:
             lr = s.get("cap_lr_by_sigma", {}).get(run["sigma_max"], lr)
         if run["method"] == "soft_cap" and run["sigma_max"] < 1:
             lr *= run["sigma_max"]
@@ -309,7 +314,8 @@ def markdown(sweep):
     return "\n".join(lines)
 
 
-MARKERS = {"soft_cap": "o", "hard_cap": "s", "normalize": "^", "hammer": "D", "none": "x"}
+MARKERS = {"soft_cap": "o", "hard_cap": "s", "hard_cap_msign": "P", "normalize": "^",
+           "hammer": "D", "none": "x"}
 
 
 def plot(sweep, path):

@@ -47,6 +47,13 @@ public:
   FloatAttr sigmaOf(const lipt_train::Constraint &c) {
     return c.enforced() ? b.getF64FloatAttr(c.sigmaMax) : FloatAttr();
   }
+  /// Only msign is spelled: absent means the polynomial.
+  HardCapMethodAttr methodOf(const lipt_train::Constraint &c) {
+    return c.kind == lipt_train::ConstraintKind::hard_cap &&
+                   !c.polynomialHardCap
+               ? HardCapMethodAttr::get(b.getContext(), HardCapMethod::msign)
+               : HardCapMethodAttr();
+  }
 
   Value block(Value x, const lipt_train::BlockSpec &blk) {
     Value q = nextWeight(), k = nextWeight(), v = nextWeight(),
@@ -55,11 +62,13 @@ public:
       return AttentionOp::create(b, loc, act, maybeNorm(h, blk.attnLayerNorm),
                                  q, k, v, o, uint64_t(spec.heads), spec.causal,
                                  spec.rope, APFloat(spec.softmaxScale),
-                                 kindOf(blk.attn), sigmaOf(blk.attn));
+                                 kindOf(blk.attn), sigmaOf(blk.attn),
+                                 methodOf(blk.attn));
     });
     return residual(x, [&](Value h) -> Value {
       return MlpOp::create(b, loc, act, maybeNorm(h, blk.mlpLayerNorm), in, out,
-                           kindOf(blk.mlp), sigmaOf(blk.mlp));
+                           kindOf(blk.mlp), sigmaOf(blk.mlp),
+                           methodOf(blk.mlp));
     });
   }
 

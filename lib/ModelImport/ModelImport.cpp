@@ -17,12 +17,17 @@ using lipt_train::ModelSpec;
 
 namespace {
 
-Constraint constraintOf(ConstraintKind kind, FloatAttr sigmaMax) {
+/// A model op's constraint attributes (constraint, sigma_max,
+/// hard_cap_method; absent: the polynomial).
+template <typename ModelOp> Constraint constraintOf(ModelOp op) {
   Constraint c;
   // The runtime's enum numbers the kinds as the dialect's does
   // (test/Unit/DialectTest.cpp).
-  c.kind = static_cast<lipt_train::ConstraintKind>(kind);
-  c.sigmaMax = sigmaMax ? sigmaMax.getValueAsDouble() : 0;
+  c.kind = static_cast<lipt_train::ConstraintKind>(op.getConstraint());
+  c.sigmaMax =
+      op.getSigmaMaxAttr() ? op.getSigmaMaxAttr().getValueAsDouble() : 0;
+  c.polynomialHardCap = !op.getHardCapMethodAttr() ||
+                        *op.getHardCapMethod() == HardCapMethod::polynomial;
   return c;
 }
 
@@ -156,7 +161,7 @@ private:
       spec.rope = rope;
       spec.causal = causal;
       spec.softmaxScale = scale;
-      pending.attn = constraintOf(attn.getConstraint(), attn.getSigmaMaxAttr());
+      pending.attn = constraintOf(attn);
       pending.attnLayerNorm = norm;
       pendingAttention = true;
       return success();
@@ -175,7 +180,7 @@ private:
       if (!spec.blocks.empty() && hidden != spec.hidden)
         return mlp.emitError() << "every MLP must have the same hidden width";
       spec.hidden = hidden;
-      pending.mlp = constraintOf(mlp.getConstraint(), mlp.getSigmaMaxAttr());
+      pending.mlp = constraintOf(mlp);
       pending.mlpLayerNorm = norm;
       spec.blocks.push_back(pending);
       pending = {};

@@ -39,12 +39,17 @@ double rowRmsNormBound(double maxRowRms, int64_t fanIn) {
 }
 
 std::optional<double> guaranteedCap(ConstraintKind kind, double sigmaMax,
-                                    std::string &why) {
+                                    bool polynomialHardCap, std::string &why) {
   switch (kind) {
   case ConstraintKind::soft_cap:
     return sigmaMax;
   case ConstraintKind::hard_cap:
-    return sigmaMax * kHardCapPolynomialMaxOutput;
+    if (polynomialHardCap)
+      return sigmaMax * kHardCapPolynomialMaxOutput;
+    why = "the hard cap's msign form approximates the sign by a polynomial "
+          "schedule, so it does not bound the norm for every weight "
+          "(hard_cap_method = polynomial does)";
+    return std::nullopt;
   case ConstraintKind::normalize:
     why = "normalize divides by a power-iteration estimate of sigma_1, which "
           "can be below it, so it does not bound the norm";

@@ -50,14 +50,11 @@ std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec) {
       continue;
     auto it = std::find_if(groups.begin(), groups.end(), [&](auto &g) {
       return g.rows == w.rows && g.cols == w.cols &&
-             g.constraintKind == w.constraint.kind &&
-             g.sigmaMax == w.constraint.sigmaMax;
+             g.constraint == w.constraint;
     });
     if (it == groups.end())
-      it = groups.insert(
-          groups.end(),
-          WeightGroup{
-              w.rows, w.cols, w.constraint.kind, w.constraint.sigmaMax, {}});
+      it = groups.insert(groups.end(),
+                         WeightGroup{w.rows, w.cols, w.constraint, {}});
     it->members.push_back(i);
   }
   return groups;
@@ -78,12 +75,12 @@ rt::MuonStepConfig muonStepConfig(const ModelSpec &spec,
   c.scheduleSteps = spec.orthogonalizeSteps;
   c.frobScale = spec.orthogonalizeFrobScale;
   c.scheduleGain = spec.orthogonalizeGain;
-  c.constraint = group.constraintKind;
-  c.sigmaMax = group.sigmaMax;
+  c.constraint = group.constraint.kind;
+  c.sigmaMax = group.constraint.sigmaMax;
   c.rmsNorm = true;
-  // The paper's polynomial: after a step the weights are within its range
-  // (and the lowering rescales them into it if not).
-  c.polynomialHardCap = true;
+  // The paper's polynomial by default: after a step the weights are within
+  // its range (and the lowering rescales them into it if not).
+  c.polynomialHardCap = group.constraint.polynomialHardCap;
   return c;
 }
 
@@ -97,8 +94,9 @@ rt::AdamwStepConfig adamwStepConfig(const ModelSpec &spec,
   c.beta = spec.beta;
   c.beta2 = spec.beta2;
   c.wd = spec.wd;
-  c.constraint = group.constraintKind;
-  c.sigmaMax = group.sigmaMax;
+  c.constraint = group.constraint.kind;
+  c.sigmaMax = group.constraint.sigmaMax;
+  c.polynomialHardCap = group.constraint.polynomialHardCap;
   return c;
 }
 
@@ -213,10 +211,24 @@ std::string trainFieldKeys() {
   return keys;
 }
 
+static const char *hardCapMethodName(bool polynomial) {
+  return polynomial ? "polynomial" : "msign";
+}
+
+static bool parseHardCapMethod(const rt::JsonValue &v, bool &polynomial) {
+  if (v.kind != rt::JsonValue::String ||
+      (v.string != "polynomial" && v.string != "msign"))
+    return false;
+  polynomial = v.string == "polynomial";
+  return true;
+}
+
 static rt::JsonValue constraintJson(const Constraint &c) {
   rt::JsonValue o = rt::JsonValue::makeObject();
   o.set("kind", rt::nameOf(c.kind));
   o.set("sigma_max", c.sigmaMax);
+  if (c.kind == ConstraintKind::hard_cap)
+    o.set("hard_cap_method", hardCapMethodName(c.polynomialHardCap));
   return o;
 }
 
@@ -384,6 +396,8 @@ static std::string invalidConfig(const ModelSpec &s) {
           "field 'model.blocks[" + std::to_string(i) + "]." + key;
       if (c->enforced() && !(c->sigmaMax > 0 && std::isfinite(c->sigmaMax)))
         return field + ".sigma_max' must be a finite number > 0";
+      if (!c->polynomialHardCap && c->kind != ConstraintKind::hard_cap)
+        return field + ".hard_cap_method' needs kind hard_cap";
     }
   return "";
 }
@@ -422,6 +436,12 @@ Status fromJson(const std::string &text, ModelSpec &out) {
         FieldReader cr(br.object(key), p + key + ".", error);
         cr.read("kind", c->kind);
         cr.read("sigma_max", c->sigmaMax);
+        // Absent in configs written before msign training: the polynomial.
+        if (const rt::JsonValue *o = br.object(key); o && error.empty())
+          if (const rt::JsonValue *m = o->get("hard_cap_method"))
+            if (!parseHardCapMethod(*m, c->polynomialHardCap))
+              error = "field '" + p + key +
+                      ".hard_cap_method' must be \"polynomial\" or \"msign\"";
       }
       s.blocks.push_back(b);
     }

@@ -134,7 +134,6 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
   c.paperReference = rt::lipschitzBound(paper, rt::BoundVariant::reference);
   // (b): the caps. Muon projects head rows to RMS <= 1, so
   // ||W_head||_rr <= sqrt(d / vocab) ||W||_F <= d.
-  bool capped = true;
   auto capNorm = [&](size_t i) {
     const WeightInfo &w = model.weights[i];
     if (w.role == WeightInfo::head)
@@ -143,14 +142,16 @@ Certificate certify(const TorchModel &model, uint64_t probeSeed,
       return 1.0;
     std::string why;
     std::optional<double> cap =
-        rt::guaranteedCap(w.constraint.kind, w.constraint.sigmaMax, why);
-    capped &= cap.has_value();
+        rt::guaranteedCap(w.constraint.kind, w.constraint.sigmaMax,
+                          w.constraint.polynomialHardCap, why);
+    if (!cap && c.capsBReason.empty())
+      c.capsBReason = w.name + ": " + why;
     return cap.value_or(0.0);
   };
   rt::TransformerNorms caps = transformerNorms(model, capNorm);
-  capped &=
-      s.optimizer == OptimizerKind::muon; // only Muon projects the head rows
-  if (capped)
+  if (s.optimizer != OptimizerKind::muon && c.capsBReason.empty())
+    c.capsBReason = "head.weight: only Muon projects the head's rows";
+  if (c.capsBReason.empty())
     c.capsB = rt::lipschitzBound(caps, rt::BoundVariant::sound);
 
   // The certificate holds when (c) <= (a) <= (b), up to float rounding.
@@ -194,6 +195,8 @@ rt::JsonValue Certificate::toJson() const {
           "1.1289 once more and scales the whole attention term by "
           "softmax_scale; not a sound bound");
   out.set("bound_b_caps", capsB ? rt::JsonValue(*capsB) : rt::JsonValue());
+  if (!capsB)
+    out.set("bound_b_caps_reason", capsBReason);
   out.set("bound_paper_convention", paperSound);
   out.set("bound_paper_convention_reference_variant", paperReference);
   out.set("paper_convention_note",

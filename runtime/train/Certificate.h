@@ -35,8 +35,10 @@ struct Certificate {
   /// operator norm; for comparison with the paper's table, not a bound on
   /// the logits' RMS norm. With the sound formula and with the reference's.
   double paperSound = 0, paperReference = 0;
-  /// Absent when some weight is not capped.
+  /// Absent when some weight is not capped; capsBReason names the first
+  /// such weight and why.
   std::optional<double> capsB;
+  std::string capsBReason;
   double empiricalC = 0;
   std::map<std::string, double> weightNorms; // RMS->RMS, by checkpoint name
   /// Empty when (c) <= (a) <= (b); else what failed.

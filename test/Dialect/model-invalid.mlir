@@ -118,6 +118,14 @@ func.func @attention_bound_without_constraint(%x: tensor<2x8x16xf32>, %w: tensor
 
 // -----
 
+func.func @mlp_method_without_hard_cap(%x: tensor<2x8x16xf32>, %win: tensor<64x16xf32>, %wout: tensor<16x64xf32>) -> tensor<2x8x16xf32> {
+  // expected-error @below {{attribute 'hard_cap_method' needs constraint = hard_cap}}
+  %y = lipt.mlp %x, %win, %wout {constraint = #lipt.constraint<soft_cap>, sigma_max = 1.0, hard_cap_method = #lipt.hard_cap_method<msign>} : tensor<2x8x16xf32>, tensor<64x16xf32>, tensor<16x64xf32> -> tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
+}
+
+// -----
+
 func.func @mlp_negative_bound(%x: tensor<2x8x16xf32>, %wi: tensor<64x16xf32>, %wo: tensor<16x64xf32>) -> tensor<2x8x16xf32> {
   // expected-error @below {{attribute 'sigma_max' must be > 0}}
   %y = lipt.mlp %x, %wi, %wo {constraint = #lipt.constraint<soft_cap>, sigma_max = -1.0} : tensor<2x8x16xf32>, tensor<64x16xf32>, tensor<16x64xf32> -> tensor<2x8x16xf32>

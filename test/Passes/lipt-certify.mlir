@@ -134,3 +134,25 @@ func.func @msign_weight(%tokens: tensor<2x3xi32>, %w: tensor<4x4xf32>) -> tensor
 func.func @no_model(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// A model op's own hard cap, as training enforces it: the polynomial (no
+// hard_cap_method) at 1.0109 sigma_max, so (b) is 0.505..; the exact msign
+// form guarantees no cap, so (b) is absent and the reason says why.
+// CHECK-LABEL: func.func @polynomial_model_cap
+// CHECK-SAME: bound_b_caps = 5.05450{{[0-9]*}}e-01 : f64
+// CHECK-LABEL: func.func @msign_model_cap
+// CHECK-SAME: bound_b_caps_reason = "'lipt.linear' at {{.*}} breaks it: the hard cap's msign form approximates the sign by a polynomial schedule, so it does not bound the norm for every weight (hard_cap_method = polynomial does)"
+func.func @polynomial_model_cap(%tokens: tensor<2x3xi32>, %w: tensor<4x4xf32>) -> tensor<2x3x4xf32> {
+  %rows = arith.constant dense<[[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]> : tensor<3x4xf32>
+  %x = lipt.embed %tokens, %rows : tensor<2x3xi32>, tensor<3x4xf32> -> tensor<2x3x4xf32>
+  %y = lipt.linear %x, %w {constraint = #lipt.constraint<hard_cap>, sigma_max = 0.5} : tensor<2x3x4xf32>, tensor<4x4xf32> -> tensor<2x3x4xf32>
+  return %y : tensor<2x3x4xf32>
+}
+func.func @msign_model_cap(%tokens: tensor<2x3xi32>, %w: tensor<4x4xf32>) -> tensor<2x3x4xf32> {
+  %rows = arith.constant dense<[[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]> : tensor<3x4xf32>
+  %x = lipt.embed %tokens, %rows : tensor<2x3xi32>, tensor<3x4xf32> -> tensor<2x3x4xf32>
+  %y = lipt.linear %x, %w {constraint = #lipt.constraint<hard_cap>, sigma_max = 0.5, hard_cap_method = #lipt.hard_cap_method<msign>} : tensor<2x3x4xf32>, tensor<4x4xf32> -> tensor<2x3x4xf32>
+  return %y : tensor<2x3x4xf32>
+}

@@ -47,9 +47,11 @@ def caps(cfg):
     for l, blk in enumerate(m["blocks"]):
         for part, names in (("attn", "qkvo"), ("mlp", ["in", "out"])):
             c = blk[part]
-            # Only these caps hold at every step (normalize and the hammer
-            # rest on a power iteration's estimate).
-            if c["kind"] not in ("soft_cap", "hard_cap"):
+            # Only these caps hold at every step: normalize and the hammer
+            # rest on a power iteration's estimate, the msign hard cap on a
+            # polynomial approximation of the sign.
+            if c["kind"] not in ("soft_cap", "hard_cap") or \
+                    c.get("hard_cap_method", "polynomial") != "polynomial":
                 return None
             cap = c["sigma_max"] * (HARD_CAP_OVERSHOOT if c["kind"] == "hard_cap" else 1)
             for n in names:

@@ -88,6 +88,32 @@ TEST(ModelSpec, JsonRoundTripsExactly) {
   EXPECT_EQ(toJson(back), json);
 }
 
+TEST(ModelSpec, HardCapMethodRoundTripsAndDefaultsToThePolynomial) {
+  mlir::MLIRContext context;
+  FailureOrSpec spec = importTiny(context);
+  ASSERT_TRUE(mlir::succeeded(spec));
+  spec->blocks[0].mlp = {ConstraintKind::hard_cap, 2.0, false};
+  spec->blocks[1].mlp = {ConstraintKind::hard_cap, 2.0, true};
+  std::string json = toJson(*spec);
+  EXPECT_NE(json.find("\"hard_cap_method\":\"msign\""), std::string::npos);
+  ModelSpec back;
+  lipt_runtime::Status s = fromJson(json, back);
+  ASSERT_TRUE(s.ok) << s.message;
+  EXPECT_FALSE(back.blocks[0].mlp.polynomialHardCap);
+  EXPECT_TRUE(back.blocks[1].mlp.polynomialHardCap);
+  EXPECT_EQ(toJson(back), json);
+  // Same shape and bound, different methods: different optimizer groups.
+  std::vector<WeightGroup> groups = blockWeightGroups(back);
+  EXPECT_EQ(groups.size(), 5u);
+  // A config written before the field existed reads as the polynomial.
+  std::string old = json;
+  for (size_t at;
+       (at = old.find(",\"hard_cap_method\":\"msign\"")) != std::string::npos;)
+    old.erase(at, std::string(",\"hard_cap_method\":\"msign\"").size());
+  ASSERT_TRUE(fromJson(old, back).ok);
+  EXPECT_TRUE(back.blocks[0].mlp.polynomialHardCap);
+}
+
 TEST(ModelSpec, JsonErrorsNameTheField) {
   mlir::MLIRContext context;
   FailureOrSpec spec = importTiny(context);
@@ -112,6 +138,18 @@ TEST(ModelSpec, JsonErrorsNameTheField) {
   EXPECT_NE(errorFor(replaced("\"d\":16", "\"d\":16.5")).find("'model.d'"),
             std::string::npos);
   EXPECT_NE(errorFor("{").find("not JSON"), std::string::npos);
+  // A hard-cap method: spelled right, and only on a hard cap.
+  std::string method = ",\"hard_cap_method\":\"svd\"";
+  EXPECT_NE(errorFor(replaced("\"kind\":\"soft_cap\"",
+                              "\"kind\":\"hard_cap\"" + method))
+                .find("'model.blocks[0].attn.hard_cap_method' must be"),
+            std::string::npos);
+  EXPECT_NE(errorFor(replaced("\"kind\":\"soft_cap\"",
+                              "\"kind\":\"soft_cap\",\"hard_cap_method\":"
+                              "\"msign\""))
+                .find("'model.blocks[0].attn.hard_cap_method' needs kind "
+                      "hard_cap"),
+            std::string::npos);
 }
 
 } // namespace

@@ -26,6 +26,13 @@ struct LipschitzStep {
   double outputBound = 1.0;
 };
 
+/// The bound a model op's attributes promise for its weights (their
+/// constraint, enforced by training), or why they promise none.
+struct WeightCap {
+  std::optional<double> bound;
+  std::string why;
+};
+
 /// What an op asks while it states its step.
 class LipschitzContext {
 public:
@@ -35,11 +42,11 @@ public:
   /// implementation's.
   ::lipt_runtime::BoundVariant variant = ::lipt_runtime::BoundVariant::sound;
 
-  /// The RMS->RMS norm of weight operand `weight` of `user`. `cap` is the
-  /// bound `user`'s attributes promise for it (its constraint, enforced by
-  /// training), if any. Failure after breaks() when it is unknown.
+  /// The RMS->RMS norm of weight operand `weight` of `user`, given the
+  /// bound `user`'s attributes promise for it. Failure after breaks() when
+  /// it is unknown.
   virtual FailureOr<double> weightNorm(Operation *user, Value weight,
-                                       std::optional<double> cap) = 0;
+                                       const WeightCap &cap) = 0;
   /// The composed step of `region`'s block, whose first argument has token
   /// norms <= `inputBound`, up to its terminator's first operand.
   virtual FailureOr<LipschitzStep> regionStep(Region &region,

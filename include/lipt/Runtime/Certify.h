@@ -72,12 +72,14 @@ double rowRmsNormBound(double maxRowRms, int64_t fanIn);
 /// The RMS->RMS norm that training with constraint `kind` at `sigmaMax`
 /// guarantees for a weight at every step, or nothing (with `why`): the soft
 /// cap through Muon's coupling (Theorem 3.1, checked when the program is
-/// built), the hard cap (training's polynomial) up to its 1.0109 overshoot.
-/// normalize divides by a power-iteration estimate that can sit below
-/// sigma_1, and the hammer only resets the singular value the iteration
-/// finds: neither bounds the norm, so a bound (b) cannot rest on them.
+/// built), the hard cap's polynomial (`polynomialHardCap`) up to its 1.0109
+/// overshoot. The hard cap's msign form approximates the sign by a
+/// polynomial schedule, normalize divides by a power-iteration estimate
+/// that can sit below sigma_1, and the hammer only resets the singular
+/// value the iteration finds: none of them bounds the norm for every
+/// weight, so a bound (b) cannot rest on them.
 std::optional<double> guaranteedCap(ConstraintKind kind, double sigmaMax,
-                                    std::string &why);
+                                    bool polynomialHardCap, std::string &why);
 
 /// The certified bound L of the notes' algorithm (N = 2 * layers convex
 /// residual branches, alpha = 1/N).

@@ -33,7 +33,15 @@ enum class LrSchedule { linear, constant };
 struct Constraint {
   ConstraintKind kind = ConstraintKind::none;
   double sigmaMax = 0; // RMS->RMS bound; 0 when kind is none
+  /// hard_cap: the paper's polynomial (the default; its overshoot is
+  /// bounded, so the cap is certified) or the exact msign form
+  /// (hard_cap_method = msign).
+  bool polynomialHardCap = true;
   bool enforced() const { return kind != ConstraintKind::none; }
+  bool operator==(const Constraint &o) const {
+    return kind == o.kind && sigmaMax == o.sigmaMax &&
+           polynomialHardCap == o.polynomialHardCap;
+  }
 };
 
 /// One layer: a convex-residual attention branch, then an MLP branch.
@@ -117,21 +125,19 @@ struct WeightInfo {
 /// takes them.
 std::vector<WeightInfo> weightsOf(const ModelSpec &spec);
 
-/// Block weights that share a shape and a constraint (kind and bound): one
-/// call of the optimizer program updates all of them (batched, [B, m, n]).
+/// Block weights that share a shape and a constraint: one call of the
+/// optimizer program updates all of them (batched, [B, m, n]).
 struct WeightGroup {
   int64_t rows = 0, cols = 0;
-  ConstraintKind constraintKind = ConstraintKind::none;
-  double sigmaMax = 0;
+  Constraint constraint;
   std::vector<size_t> members; // indices into weightsOf(spec)
 };
 std::vector<WeightGroup> blockWeightGroups(const ModelSpec &spec);
 
 /// Group `index`'s Muon step (function "muon_step_<index>"): momentum beta,
 /// no Nesterov, decay wd, target norm block_mass, the model's schedule, the
-/// group's constraint in RMS->RMS units with the paper's hard-cap
-/// polynomial. The one description the optimizer program is built from
-/// and the reference runs.
+/// group's constraint in RMS->RMS units. The one description the optimizer
+/// program is built from and the reference runs.
 lipt_runtime::MuonStepConfig
 muonStepConfig(const ModelSpec &spec, const WeightGroup &group, size_t index);
 
