@@ -82,6 +82,11 @@ def parse_args():
     p.add_argument("--sigma-max", default="0.5,1,2,4,8",
                    help="RMS->RMS caps for the constrained methods")
     p.add_argument("--steps", type=int, help="steps per run (default: the scale's)")
+    p.add_argument("--softmax-scale", type=float, default=1.0,
+                   help="every run's attention softmax_scale (part of L_att)")
+    p.add_argument("--mlp-sigma-max", type=float,
+                   help="the constrained runs' MLP sigma_max (default: the "
+                        "run's sigma_max); attention keeps the grid's")
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
     p.add_argument("--out", default=os.path.join(ROOT, "out", "sweep"))
     p.add_argument("--data", help="the corpus (default: lipt-run's search)")
@@ -107,6 +112,8 @@ def parse_args():
         p.error(f"--sigma-max must be numbers, got '{a.sigma_max}'")
     if any(not (s > 0) for s in a.sigmas):
         p.error("--sigma-max values must be > 0")
+    if not (a.softmax_scale > 0) or (a.mlp_sigma_max is not None and not (a.mlp_sigma_max > 0)):
+        p.error("--softmax-scale and --mlp-sigma-max must be > 0")
     if a.steps is not None and a.steps < 1:
         p.error("--steps must be >= 1")
     return a
@@ -114,20 +121,26 @@ def parse_args():
 
 def grid(a):
     """The runs, in order: each constrained method per sigma_max, then the
-    references."""
+    references. Options away from the defaults name themselves in each run's
+    name, so such runs never reuse (or clobber) a default run's folder."""
+    suffix = "" if a.softmax_scale == 1 else f"-softmax{a.softmax_scale:g}"
+    mlp = "" if a.mlp_sigma_max is None else f"-mlp{a.mlp_sigma_max:g}"
     runs = []
     for m in a.methods:
         if m == "none":
             continue
         for s in a.sigmas:
-            runs.append(dict(name=f"{m}-sigma{s:g}", method=m, optimizer="muon",
-                             sigma_max=s, layer_norm=False))
+            runs.append(dict(name=f"{m}-sigma{s:g}{mlp}{suffix}", method=m,
+                             optimizer="muon", sigma_max=s, layer_norm=False,
+                             mlp_sigma_max=a.mlp_sigma_max))
     if "none" in a.methods or not a.no_baselines:
-        runs.append(dict(name="muon-unconstrained", method="none",
+        runs.append(dict(name="muon-unconstrained" + suffix, method="none",
                          optimizer="muon", sigma_max=None, layer_norm=False))
     if not a.no_baselines:
-        runs.append(dict(name="adamw-layernorm", method="none", optimizer="adamw",
-                         sigma_max=None, layer_norm=True))
+        runs.append(dict(name="adamw-layernorm" + suffix, method="none",
+                         optimizer="adamw", sigma_max=None, layer_norm=True))
+    for r in runs:
+        r["softmax_scale"] = a.softmax_scale
     return runs
 
 
@@ -161,6 +174,10 @@ def model_file(run, scale, steps, vocab, path):
         args += ["--sigma-max", str(run["sigma_max"])]
     if run["method"] == "hard_cap_msign":
         args += ["--hard-cap-method", "msign"]
+    if run.get("mlp_sigma_max") is not None:
+        args += ["--mlp-sigma-max", str(run["mlp_sigma_max"])]
+    if run.get("softmax_scale", 1) != 1:
+        args += ["--softmax-scale", str(run["softmax_scale"])]
     if run["optimizer"] == "adamw":
         args += ["--optimizer", "adamw", "--lr", str(s["adamw_lr"]),
                  "--wd", str(s["adamw_wd"])]
@@ -281,7 +298,7 @@ def trade_off(runs):
 def goal(runs):
     """The issue's goal: a constrained run with a paper-convention bound < 10
     within 0.15 of unconstrained Muon's validation loss."""
-    ref = next((r for r in runs if r["name"] == "muon-unconstrained"
+    ref = next((r for r in runs if r["method"] == "none" and r["optimizer"] == "muon"
                 and r.get("final_val_loss") is not None), None)
     small = [r for r in runs if r.get("sigma_max") and r.get("bound_paper_convention") is not None
              and r["bound_paper_convention"] < 10 and r.get("final_val_loss") is not None]
@@ -339,15 +356,16 @@ def plot(sweep, path):
             for r in rs:
                 ax.annotate(f"{r['sigma_max']:g}", (r[key], r["final_val_loss"]),
                             textcoords="offset points", xytext=(4, 4), fontsize=7)
-        colors = {"muon-unconstrained": "tab:gray", "adamw-layernorm": "tab:red"}
+        colors = {"muon": "tab:gray", "adamw": "tab:red"}
         for r in runs:
-            if r["name"] in colors and r.get("final_val_loss") is not None:
+            if r["method"] == "none" and r.get("final_val_loss") is not None:
                 note = "" if r.get(key) is None else f" (bound {r[key]:.3g})"
                 if r.get(key) is not None:
                     ax.plot([r[key]], [r["final_val_loss"]], marker="x", ms=9,
-                            color=colors[r["name"]], ls="none")
-                ax.axhline(r["final_val_loss"], color=colors[r["name"]], ls="--", lw=1,
-                           label=r["name"].replace("-", " + " if "adamw" in r["name"] else " ") + note)
+                            color=colors[r["optimizer"]], ls="none")
+                name = "AdamW + LayerNorm" if r["optimizer"] == "adamw" else "unconstrained Muon"
+                ax.axhline(r["final_val_loss"], color=colors[r["optimizer"]], ls="--", lw=1,
+                           label=name + note)
         if key == "bound_paper_convention":
             for x, y, text in PAPER_POINTS:
                 ax.plot([x], [y], marker="*", ms=12, color="black", ls="none")
@@ -376,7 +394,10 @@ def plot(sweep, path):
     axes[0].set_ylabel("validation loss after the last step (nats/char)")
     s = sweep["scale"]
     fig.suptitle(f"lipt sweep ({sweep['scale_name']} scale: d {s['d']}, {s['layers']} layers, "
-                 f"{sweep['steps']} steps of {s['batch']} x {s['seq_len']}); labels: sigma_max")
+                 f"{sweep['steps']} steps of {s['batch']} x {s['seq_len']}"
+                 + ("" if sweep.get("softmax_scale", 1) == 1 else f", softmax_scale {sweep['softmax_scale']:g}")
+                 + ("" if sweep.get("mlp_sigma_max") is None else f", MLP sigma_max {sweep['mlp_sigma_max']:g}")
+                 + "); labels: sigma_max")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -399,7 +420,8 @@ def main():
     steps = a.steps or SCALES[a.scale]["steps"]
     a.data = resolve_data(a.data)
     runs = grid(a)
-    sweep = dict(scale_name=a.scale, scale=SCALES[a.scale], steps=steps, runs=[])
+    sweep = dict(scale_name=a.scale, scale=SCALES[a.scale], steps=steps,
+                 softmax_scale=a.softmax_scale, mlp_sigma_max=a.mlp_sigma_max, runs=[])
     start = time.time()
     for i, run in enumerate(runs):
         run_dir = os.path.join(a.out, "runs", run["name"])
