@@ -5,6 +5,7 @@ DIR/sweep.png.
 
     scripts/sweep.py [--methods soft_cap,hard_cap,hard_cap_msign,normalize,hammer,none]
                      [--sigma-max 0.5,1,2,4,8] [--steps N] [--scale cpu|paper]
+                     [--softmax-scale S] [--mlp-sigma-max M]
                      [--out DIR] [--data PATH] [--no-baselines] [--plot-only]
 
 Each run is `lipt-run` on a model file written by scripts/make-model.py into
