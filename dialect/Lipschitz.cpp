@@ -35,12 +35,10 @@ namespace {
 template <typename ModelOp> WeightCap capOf(ModelOp op) {
   WeightCap cap;
   FloatAttr sigmaMax = op.getSigmaMaxAttr();
-  // Absent: training's polynomial (LiptModelOps.td).
-  bool polynomial = !op.getHardCapMethodAttr() ||
-                    *op.getHardCapMethod() == HardCapMethod::polynomial;
-  cap.bound = rt::guaranteedCap(
-      static_cast<rt::ConstraintKind>(op.getConstraint()),
-      sigmaMax ? sigmaMax.getValueAsDouble() : 0.0, polynomial, cap.why);
+  cap.bound =
+      rt::guaranteedCap(static_cast<rt::ConstraintKind>(op.getConstraint()),
+                        sigmaMax ? sigmaMax.getValueAsDouble() : 0.0,
+                        trainsPolynomialHardCap(op), cap.why);
   return cap;
 }
 

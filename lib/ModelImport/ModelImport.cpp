@@ -18,7 +18,7 @@ using lipt_train::ModelSpec;
 namespace {
 
 /// A model op's constraint attributes (constraint, sigma_max,
-/// hard_cap_method; absent: the polynomial).
+/// hard_cap_method).
 template <typename ModelOp> Constraint constraintOf(ModelOp op) {
   Constraint c;
   // The runtime's enum numbers the kinds as the dialect's does
@@ -26,8 +26,7 @@ template <typename ModelOp> Constraint constraintOf(ModelOp op) {
   c.kind = static_cast<lipt_train::ConstraintKind>(op.getConstraint());
   c.sigmaMax =
       op.getSigmaMaxAttr() ? op.getSigmaMaxAttr().getValueAsDouble() : 0;
-  c.polynomialHardCap = !op.getHardCapMethodAttr() ||
-                        *op.getHardCapMethod() == HardCapMethod::polynomial;
+  c.polynomialHardCap = trainsPolynomialHardCap(op);
   return c;
 }
 

@@ -14,4 +14,16 @@
 #define GET_OP_CLASSES
 #include "lipt/Dialect/LiptOps.h.inc"
 
+namespace mlir::lipt {
+
+/// Whether a model op (lipt.linear, lipt.attention, lipt.mlp) trains a hard
+/// cap with the paper's polynomial: unless its hard_cap_method says msign
+/// (LiptModelOps.td).
+template <typename ModelOp> bool trainsPolynomialHardCap(ModelOp op) {
+  return op.getHardCapMethod().value_or(HardCapMethod::polynomial) ==
+         HardCapMethod::polynomial;
+}
+
+} // namespace mlir::lipt
+
 #endif // LIPT_DIALECT_LIPTOPS_H
