@@ -3,7 +3,7 @@
 #include "lipt/Runtime/BlasShims.h"
 #include "lipt/Runtime/Scratch.h"
 
-#include <cblas.h>
+#include "OpenBlas.h"
 
 #include <algorithm>
 #include <vector>
@@ -70,7 +70,7 @@ void gemm(MemRef3<T> *a, MemRef3<T> *b, MemRef3<T> *c, bool transA, bool transB,
   if (m == 0 || n == 0)
     return;
   int64_t lda = leadingDim(*a), ldb = leadingDim(*b), ldc = leadingDim(*c);
-  bool blasOk = lda && ldb && ldc && k > 0;
+  bool blasOk = kHaveOpenBlas && lda && ldb && ldc && k > 0;
   forEachMatrix(batch, [&](int64_t bi) {
     T *cb = c->aligned + c->offset + bi * c->strides[0];
     if (blasOk) {
@@ -110,7 +110,7 @@ void syrk(MemRef3<T> *a, MemRef3<T> *c, bool transA, Syrk blas) {
   int64_t batch = c->sizes[0], n = c->sizes[1];
   int64_t k = transA ? a->sizes[1] : a->sizes[2];
   int64_t lda = leadingDim(*a), ldc = leadingDim(*c);
-  bool blasOk = lda && ldc && k > 0 && c->strides[2] == 1;
+  bool blasOk = kHaveOpenBlas && lda && ldc && k > 0 && c->strides[2] == 1;
   forEachMatrix(batch, [&](int64_t bi) {
     T *cb = c->aligned + c->offset + bi * c->strides[0];
     if (blasOk) {

@@ -2,7 +2,7 @@
 
 #include "lipt/Runtime/HostTuning.h"
 
-#include <cblas.h>
+#include "OpenBlas.h"
 
 #include <cerrno>
 #include <cstdio>

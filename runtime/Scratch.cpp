@@ -2,7 +2,7 @@
 
 #include "lipt/Runtime/Scratch.h"
 
-#include <cblas.h>
+#include "OpenBlas.h"
 
 #include <condition_variable>
 #include <cstdlib>

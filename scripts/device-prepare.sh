@@ -14,6 +14,6 @@ export CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}"
 [ -x "$root/build/bin/lipt-compile" ] || bash "$root/scripts/build.sh"
 cmake --build "$root/build" --target lipt-bench-muon-step > /dev/null
 rm -rf "$out"
-/usr/bin/python3 "$root/scripts/device/prepare.py" "$out" --bench \
+/usr/bin/python3 "$root/scripts/device/prepare.py" "$out" --bench --train \
   --check-cpu --ptxas "$CUDA_HOME/bin/ptxas" "$@"
 du -sh "$out"

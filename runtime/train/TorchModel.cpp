@@ -28,6 +28,24 @@ TorchModel::TorchModel(const ModelSpec &s)
   }
 }
 
+void TorchModel::moveTo(torch::Device device) {
+  torch::NoGradGuard noGrad;
+  auto moved = [&](const torch::Tensor &t) {
+    return t.detach().to(device).requires_grad_();
+  };
+  embed = moved(embed);
+  head = moved(head);
+  for (torch::Tensor &g : groupTensors)
+    g = moved(g);
+}
+
+void TorchModel::copyWeightsFrom(const TorchModel &other) {
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> to = leaves(), from = other.leaves();
+  for (size_t i = 0; i < to.size(); ++i)
+    to[i].copy_(from[i]);
+}
+
 torch::Tensor TorchModel::weight(size_t i) const {
   return weightIn(leaves(), i);
 }
@@ -91,10 +109,10 @@ static torch::Tensor rope(const torch::Tensor &x) {
   int64_t t = x.size(2), dh = x.size(3), half = dh / 2;
   if (half == 0)
     return x;
-  torch::Tensor j = torch::arange(half, torch::kFloat64);
+  auto f64 = x.options().dtype(torch::kFloat64);
+  torch::Tensor j = torch::arange(half, f64);
   torch::Tensor freq = torch::pow(10000.0, -2.0 * j / double(dh));
-  torch::Tensor angle =
-      torch::outer(torch::arange(t, torch::kFloat64), freq).to(x.dtype());
+  torch::Tensor angle = torch::outer(torch::arange(t, f64), freq).to(x.dtype());
   torch::Tensor cos = angle.cos(), sin = angle.sin();
   torch::Tensor x1 = x.narrow(3, 0, half), x2 = x.narrow(3, half, half);
   torch::Tensor rotated =
@@ -122,7 +140,8 @@ torch::Tensor TorchModel::attention(const torch::Tensor &x,
   torch::Tensor scores =
       torch::matmul(q, k.transpose(2, 3)) * (spec.softmaxScale / double(dh));
   if (spec.causal) {
-    torch::Tensor mask = torch::ones({t, t}, torch::kBool).triu(1);
+    torch::Tensor mask =
+        torch::ones({t, t}, scores.options().dtype(torch::kBool)).triu(1);
     scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
   }
   torch::Tensor out = torch::matmul(torch::softmax(scores, -1), v);
@@ -164,7 +183,7 @@ torch::Tensor TorchModel::forward(const torch::Tensor &tokens) const {
 }
 
 rt::HostTensor toHost(const torch::Tensor &t) {
-  torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   rt::TensorType type;
   type.dtype = rt::DType::f32;
   type.shape.assign(c.sizes().begin(), c.sizes().end());

@@ -28,6 +28,13 @@ public:
   torch::Tensor embed, head;               // [vocab, d]
   std::vector<torch::Tensor> groupTensors; // [B, m, n] per group
 
+  /// Moves every parameter to `device` (they stay autograd leaves); the
+  /// weights start on the CPU.
+  void moveTo(torch::Device device);
+  torch::Device device() const { return embed.device(); }
+  /// Copies `other`'s weights (same spec, any device) into this model's.
+  void copyWeightsFrom(const TorchModel &other);
+
   /// Weight i of weightsOf(spec) (a view into its group for block weights).
   torch::Tensor weight(size_t i) const;
   /// The leaf tensors autograd fills: embed, each group, head.
@@ -64,7 +71,7 @@ private:
   std::vector<std::pair<int64_t, int64_t>> location; // (group, member)
 };
 
-/// Host copies of f32 CPU tensors and back.
+/// Host copies of f32 tensors (on any device) and back (on the CPU).
 lipt_runtime::HostTensor toHost(const torch::Tensor &t);
 torch::Tensor fromHost(const lipt_runtime::HostTensor &t);
 

@@ -10,6 +10,7 @@
 #include "lipt/Train/Distributed.h"
 
 #include "lipt/Runtime/CharCorpus.h"
+#include "lipt/Runtime/Cuda.h"
 #include "lipt/Runtime/Hash.h"
 #include "lipt/Runtime/HostTuning.h"
 #include "lipt/Runtime/Safetensors.h"
@@ -336,9 +337,28 @@ void catchInterrupts() {
 
 /// The certificate of trained weights, with the probe lipt-run always uses
 /// (seeded from the config, sequences of at most 64 tokens); throws
-/// CertificationInterrupted on Ctrl-C or SIGTERM.
+/// CertificationInterrupted on Ctrl-C or SIGTERM. Weights on a GPU are
+/// certified from a CPU copy: the same float64 arithmetic as --certify and
+/// the independent reader, whatever device trained them.
 Certificate certifyTrained(const TorchModel &model) {
-  return certifyWithRunProbe(model, &interrupted);
+  if (model.device().is_cpu())
+    return certifyWithRunProbe(model, &interrupted);
+  TorchModel host(model.spec);
+  host.copyWeightsFrom(model);
+  return certifyWithRunProbe(host, &interrupted);
+}
+
+/// Where a run's tensors live: the CPU, or the first CUDA device.
+torch::Device torchDevice(rt::DeviceKind kind) {
+  return kind == rt::DeviceKind::cuda ? torch::Device(torch::kCUDA, 0)
+                                      : torch::Device(torch::kCPU);
+}
+
+/// "cpu", or "cuda:0 (NVIDIA H200, sm_90)": the log line and the report.
+std::string deviceDescription(rt::DeviceKind kind) {
+  return kind == rt::DeviceKind::cuda
+             ? "cuda:0 (" + rt::cuda::describeDevice() + ")"
+             : std::string("cpu");
 }
 
 /// The backend's name, as report.json and the job hash spell it.
@@ -364,7 +384,13 @@ std::string newRunId() {
 class Run {
 public:
   Run(const ModelSpec &spec, rt::Executable *kernels, const TrainOptions &o)
-      : spec(spec), opts(o), model(spec), kernels(kernels) {}
+      : spec(spec), opts(o), device(torchDevice(o.device)), model(spec),
+        kernels(kernels) {
+    // Initialization and checkpoints copy into these tensors, so the
+    // weights a run starts from do not depend on the device.
+    if (!device.is_cpu())
+      model.moveTo(device);
+  }
 
   TrainOutcome execute();
 
@@ -372,7 +398,7 @@ private:
   void loadData();
   torch::Tensor idsTensor(const std::vector<int32_t> &ids) const {
     return torch::tensor(ids, torch::kInt32)
-        .to(torch::kLong)
+        .to(device, torch::kLong)
         .view({-1, spec.seqLen});
   }
   /// This rank's rows of a [batch, seqLen] batch: the whole batch in one
@@ -448,6 +474,7 @@ private:
 
   const ModelSpec spec;
   const TrainOptions opts;
+  const torch::Device device; // of the weights, batches and optimizer state
   TorchModel model;
   rt::Executable *kernels;
   std::unique_ptr<Optimizer> optimizer;
@@ -728,6 +755,7 @@ void Run::writeReport(int64_t step, bool wasInterrupted,
   report.set("steps_done", (long long)step);
   report.set("interrupted", wasInterrupted);
   report.set("optimizer_backend", backendName(opts.backend));
+  report.set("device", deviceDescription(opts.device));
   report.set("threads", (long long)torch::get_num_threads());
   report.set("blas_core", rt::blasCoreName());
   report.set("kernel_compilations", opts.kernelCompilations);
@@ -799,7 +827,7 @@ int64_t Run::begin() {
     first = shareStart(first, rootError);
   log(format(
       "training %s: d %lld, %lld layers, %lld heads, vocab %lld; %s, "
-      "lr %g (%s), batch %lld x seq %lld, steps %lld%s; data %s; %d "
+      "lr %g (%s), batch %lld x seq %lld, steps %lld%s; data %s; on %s, %d "
       "threads, OpenBLAS %s kernels; optimizer kernels compiled %d "
       "time(s) in this process; out %s",
       opts.modelFile.c_str(), (long long)spec.d, (long long)spec.layers(),
@@ -807,9 +835,9 @@ int64_t Run::begin() {
       spec.lr, rt::nameOf(spec.lrSchedule), (long long)spec.batch,
       (long long)spec.seqLen, (long long)spec.steps,
       first ? (" (resuming at " + std::to_string(first) + ")").c_str() : "",
-      opts.dataPath.c_str(), torch::get_num_threads(),
-      rt::blasCoreName().c_str(), opts.kernelCompilations,
-      opts.outDir.c_str()));
+      opts.dataPath.c_str(), deviceDescription(opts.device).c_str(),
+      torch::get_num_threads(), rt::blasCoreName().c_str(),
+      opts.kernelCompilations, opts.outDir.c_str()));
   if (comm)
     log(format("data parallel: %d ranks over Gloo, batch %lld per rank, "
                "%lld gradient buckets, optimizer leaves per rank split by "
@@ -846,6 +874,9 @@ void Run::joinWorld() {
   const WorldConfig &world = opts.world;
   if (!world.distributed())
     return;
+  if (opts.device != rt::DeviceKind::cpu)
+    throw TrainError("data-parallel training runs on the CPU (Gloo); a GPU "
+                     "run is one process: drop --nproc or --device=cuda");
   if (spec.batch % world.worldSize != 0)
     throw TrainError("rank " + std::to_string(world.rank) + ": the batch (" +
                      std::to_string(spec.batch) +
@@ -1126,11 +1157,32 @@ TrainResult train(const ModelSpec &spec, rt::Executable *kernels,
   try {
     if (options.backend == OptimizerBackend::compiled && !kernels)
       throw TrainError("the compiled backend needs the optimizer program");
+    if (kernels && kernels->device().kind != options.device)
+      throw TrainError(
+          std::string("the optimizer kernels were compiled for the ") +
+          (kernels->device().kind == rt::DeviceKind::cuda ? "GPU" : "CPU") +
+          " but the run is on the " +
+          (options.device == rt::DeviceKind::cuda ? "GPU" : "CPU"));
+    if (options.device == rt::DeviceKind::cuda)
+      check(cudaTrainingAvailable());
     result.outcome = Run(spec, kernels, options).execute();
   } catch (const std::exception &e) {
     result.status = rt::Status::error(e.what());
   }
   return result;
+}
+
+rt::Status cudaTrainingAvailable() {
+  if (rt::Status gpu = rt::cuda::available(); !gpu)
+    return rt::Status::error("--device=cuda: " + gpu.message);
+  if (!at::hasCUDA())
+    return rt::Status::error(
+        "--device=cuda: this lipt-run's LibTorch has no CUDA (Debian's "
+        "LibTorch is CPU-only); build the runtime-only lipt-run against a "
+        "LibTorch with CUDA (cmake -DLIPT_RUNTIME_ONLY=ON "
+        "-DCMAKE_PREFIX_PATH=<torch.utils.cmake_prefix_path>, as "
+        "scripts/device-check.sh does) and train a --target=cuda artifact");
+  return rt::Status::success();
 }
 
 rt::Status certifyCheckpoint(const std::string &checkpoint,

@@ -3,7 +3,7 @@
 
     scripts/device/prepare.py OUT [--bin build/bin] [--gpu sm_90]
                               [--check-cpu] [--ptxas PATH] [--bench]
-                              [--target cuda|cpu]
+                              [--train [--data PATH]] [--target cuda|cpu]
 
 For every case of cases.py: writes OUT/cases/NAME (lipt_case.py
 --function-dir: the function, its inputs, the float64 SVD reference) and
@@ -13,7 +13,8 @@ for --gpu; with --check-cpu, first runs the case on the CPU backend through
 the same harness (check_case.py), so a harness bug shows here, not on the
 GPU. Checks every artifact's undefined CUDA symbols against
 liblipt_cuda_runtime.so. With --bench, also writes the step benchmark's
-programs (lipt-bench-muon-step --emit). --target=cpu compiles everything
+programs (lipt-bench-muon-step --emit); with --train, the training
+check's model artifacts and corpora (OUT/train, train_check.py). --target=cpu compiles everything
 for the CPU instead, so device_check.py's own logic runs and is tested on
 machines without a GPU. Prints one line per case and step; exit 1 on the
 first failure.
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -51,6 +53,44 @@ def defined_symbols(path):
     return {line.split()[-1] for line in out.splitlines()}
 
 
+def find_corpus(explicit):
+    """tiny-shakespeare: --data, $LIPT_DATA, or the shared copy; or None."""
+    for path in (explicit, os.environ.get("LIPT_DATA"),
+                 os.path.join(ROOT, "..", "shared", "data",
+                              "tinyshakespeare.txt")):
+        if path and os.path.isfile(path):
+            return path
+    return None
+
+
+def prepare_training(a, compile_):
+    """The training check's inputs (train_check.py): the tiny test model
+    compiled for the target and for the CPU (the reference run), the
+    paper's Shakespeare model for the target, and their corpora."""
+    folder = os.path.join(a.out, "train")
+    os.makedirs(folder, exist_ok=True)
+    models = {"tiny": os.path.join(ROOT, "test/Train/Inputs/tiny-model.mlir"),
+              "paper": os.path.join(ROOT, "examples/shakespeare-paper.mlir")}
+    for name, source in models.items():
+        run([compile_, source, "--target=" + a.target, "--gpu=" + a.gpu,
+             "-o", os.path.join(folder, name + ".lipt.so")], name + " artifact")
+    run([compile_, models["tiny"], "--target=cpu",
+         "-o", os.path.join(folder, "tiny.cpu.lipt.so")], "tiny CPU artifact")
+    shutil.copy(os.path.join(ROOT, "test/Train/Inputs/tiny-corpus.txt"),
+                folder)
+    corpus = find_corpus(a.data)
+    if corpus:
+        shutil.copyfile(corpus, os.path.join(folder, "tinyshakespeare.txt"))
+    else:
+        print("train: no tiny-shakespeare here (--data, $LIPT_DATA or "
+              "../shared/data; scripts/get-tinyshakespeare.sh fetches it): "
+              "the paper model's run will be skipped")
+    with open(os.path.join(folder, "train.json"), "w") as f:
+        json.dump({"target": a.target,
+                   "paper_data": "tinyshakespeare.txt" if corpus else None},
+                  f, indent=1)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("out")
@@ -61,6 +101,10 @@ def main():
     p.add_argument("--bench", action="store_true")
     p.add_argument("--only", help="comma list of case names")
     p.add_argument("--target", default="cuda", choices=["cuda", "cpu"])
+    p.add_argument("--train", action="store_true",
+                   help="also the training check's model artifacts")
+    p.add_argument("--data", help="tiny-shakespeare for the paper model's "
+                   "run (default: $LIPT_DATA, then ../shared/data)")
     a = p.parse_args()
     compile_ = os.path.join(a.bin, "lipt-compile")
     lipt_run = os.path.join(a.bin, "lipt-run")
@@ -108,6 +152,9 @@ def main():
         run([bench, "--emit", folder, "--target", a.target, "--gpu", a.gpu],
             "bench programs")
         print("bench: step programs compiled")
+    if a.train:
+        prepare_training(a, compile_)
+        print("train: model artifacts compiled")
     with open(os.path.join(a.out, "cases.json"), "w") as f:
         json.dump({"target": a.target, "gpu": a.gpu, "cases": names}, f,
                   indent=1)

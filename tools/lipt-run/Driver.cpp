@@ -44,11 +44,16 @@ int runArtifactFile(const Options &options) {
     return fail(loaded.message);
   if (info.model.empty())
     return runArtifact(options.run); // says what to pass
-  if (info.target != rt::DeviceKind::cpu)
-    return fail(options.run.source +
-                " holds CUDA optimizer kernels; training runs on the CPU "
-                "(this build's LibTorch has no CUDA): compile the model with "
-                "lipt-compile --target=cpu");
+  if (info.target != options.run.device)
+    return fail(info.target == rt::DeviceKind::cuda
+                    ? options.run.source +
+                          " holds CUDA optimizer kernels: train it with "
+                          "--device=cuda, or compile the model with "
+                          "lipt-compile --target=cpu to train on the CPU"
+                    : options.run.source +
+                          " holds CPU optimizer kernels: compile the model "
+                          "with lipt-compile --target=cuda to train with "
+                          "--device=cuda");
   lipt_train::ModelSpec spec;
   if (rt::Status s = lipt_train::fromJson(info.model, spec); !s)
     return fail(options.run.source + ": manifest field 'model': " + s.message);
@@ -210,6 +215,7 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
   train.stopAfter = options.stopAfter;
   train.threads = options.threads;
   train.backend = options.backend;
+  train.device = options.run.device;
   train.injectNanAtStep = options.injectNanAtStep;
   train.killInCheckpointAtStep = options.killInCheckpointAtStep;
   train.kernelCompilations = compilations;
@@ -240,10 +246,14 @@ int runLiptRun(int argc, char **argv, const CompilerHooks &hooks) {
   if (std::optional<int> exit = parseCommandLine(argc, argv, options))
     return *exit;
   bool runsFunction = options.run.list || !options.run.function.empty();
-  if (options.run.device == rt::DeviceKind::cuda && !runsFunction)
-    return fail("--device=cuda runs --function on a GPU; training, --eval, "
-                "--certify and --robustness run on the CPU (GPU training "
-                "needs a LibTorch with CUDA, which this build does not have)");
+  bool onGpu = options.run.device == rt::DeviceKind::cuda;
+  if (onGpu && (!options.certify.empty() || !options.evalCheckpoint.empty() ||
+                !options.robustnessCheckpoint.empty()))
+    return fail("--device=cuda trains or runs --function on a GPU; --eval, "
+                "--certify and --robustness run on the CPU");
+  if (onGpu && options.nproc > 1)
+    return fail("--nproc trains data-parallel on the CPU (Gloo); a GPU run "
+                "is one process: drop --nproc or --device=cuda");
   if (options.nproc > 1 || (options.nproc == 1 && std::getenv("WORLD_SIZE")))
     return launch(argc, argv, options);
   if (!options.certify.empty())

@@ -88,9 +88,10 @@ std::vector<Option> optionTable(Options &o) {
        "checkpoint order (e.g. a model's weights from model.safetensors)",
        text(o.run.weights)},
       {"device", "cpu|cuda", Category::run,
-       "Where --function runs: cpu (default), or cuda (an NVIDIA GPU: IR "
-       "is compiled for it, an artifact must be lipt-compile "
-       "--target=cuda's; training on CUDA is not supported yet)",
+       "Where training or --function runs: cpu (default), or cuda (the "
+       "first NVIDIA GPU: IR is compiled for it, an artifact must be "
+       "lipt-compile --target=cuda's; training also needs a LibTorch with "
+       "CUDA)",
        [&o](const std::string &v, std::string &error) {
          if (v == "cpu" || v == "cuda") {
            o.run.device = v == "cpu" ? lipt_runtime::DeviceKind::cpu

@@ -45,6 +45,12 @@ static int trainModel(ModuleOp module, MLIRContext &context,
   FailureOr<lipt_train::ModelSpec> spec = lipt::importModel(module);
   if (failed(spec))
     return 1; // diagnostics name the op
+  // Before compiling anything: a machine that cannot train on a GPU says
+  // so at once.
+  bool onGpu = options.run.device == rt::DeviceKind::cuda;
+  if (onGpu)
+    if (rt::Status gpu = lipt_train::cudaTrainingAvailable(); !gpu)
+      return fail(gpu.message);
   std::unique_ptr<rt::Executable> kernels;
   int compilations = 0;
   if (options.backend == lipt_train::OptimizerBackend::compiled) {
@@ -52,8 +58,10 @@ static int trainModel(ModuleOp module, MLIRContext &context,
         lipt::buildOptimizerKernels(*spec, &context);
     if (!kernelModule)
       return 1;
+    const lipt::Backend &backend =
+        onGpu ? lipt::getCudaBackend() : lipt::getCpuBackend();
     FailureOr<std::unique_ptr<rt::Executable>> exe =
-        lipt::getCpuBackend().compile(*kernelModule);
+        backend.compile(*kernelModule);
     if (failed(exe))
       return fail("the optimizer kernels did not compile");
     kernels = std::move(*exe);

@@ -33,6 +33,11 @@ struct TrainOptions {
   bool resume = false;
   int threads = 0; // 0: every core
   OptimizerBackend backend = OptimizerBackend::compiled;
+  /// Where the weights, batches and optimizer state live and the optimizer
+  /// program runs: the CPU, or the first CUDA device (the kernels must be
+  /// compiled for it; needs a LibTorch with CUDA, cudaTrainingAvailable).
+  /// Checkpoints, the report and the certificate are the same either way.
+  lipt_runtime::DeviceKind device = lipt_runtime::DeviceKind::cpu;
   /// This process's place in a data-parallel job (lipt/Train/World.h): with
   /// a world size above 1 each rank trains on its share of every batch,
   /// gradients are averaged, the optimizer's leaves are split across ranks,
@@ -82,6 +87,11 @@ struct TrainResult {
 /// nothing itself.
 TrainResult train(const ModelSpec &spec, lipt_runtime::Executable *kernels,
                   const TrainOptions &options);
+
+/// Whether this process can train on a GPU: the CUDA driver and a device
+/// (lipt's CUDA runtime), and a LibTorch built with CUDA; else an error
+/// naming what is missing and how to get it.
+lipt_runtime::Status cudaTrainingAvailable();
 
 /// Certifies the weights of a checkpoint (model config from its metadata)
 /// into `json` (the certificate as JSON), also written to `outFile` if
