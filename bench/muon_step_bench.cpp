@@ -363,16 +363,37 @@ int emitSuites(
     mlir::lipt::registerCudaExecutionDialects(registry);
     mlir::MLIRContext ctx(registry);
     ctx.loadAllAvailableDialects();
-    auto module = mlir::lipt::buildMuonStepProgram(&ctx, configs);
+    // On a GPU, the product precisions too: f32 (the default), TF32 tensor
+    // cores, and bf16 operands with f32 accumulation (the paper's).
+    std::vector<std::pair<std::string, mlir::lipt::ArtifactOptions>> variants;
     mlir::lipt::ArtifactOptions options;
     options.gpuChip = gpu;
     options.runtimeLibDir = runtimeLibDir;
-    std::string path = dir + "/" + name + ".lipt.so";
-    if (!module || mlir::failed(backend.writeArtifact(*module, path, options)))
-      return 1;
+    variants.push_back({"", options});
+    if (backend.deviceKind() == rt::DeviceKind::cuda) {
+      variants.push_back({"tf32", options});
+      variants.back().second.tf32 = true;
+      variants.push_back({"bf16", options});
+      variants.back().second.bf16Products = true;
+    }
     llvm::json::Object suite =
         describeSuite(titles[k].c_str(), groups, configs, scalars);
-    suite["artifact"] = name + ".lipt.so";
+    llvm::json::Object variantFiles;
+    for (const auto &[variant, variantOptions] : variants) {
+      // writeArtifact lowers the module in place: each variant builds anew.
+      auto module = mlir::lipt::buildMuonStepProgram(&ctx, configs);
+      std::string file =
+          name + (variant.empty() ? "" : "." + variant) + ".lipt.so";
+      if (!module || mlir::failed(backend.writeArtifact(
+                         *module, dir + "/" + file, variantOptions)))
+        return 1;
+      if (variant.empty())
+        suite["artifact"] = file;
+      else
+        variantFiles[variant] = file;
+    }
+    suite["variants"] = std::move(variantFiles);
+    std::string path = dir + "/" + name + ".lipt.so";
     described.push_back(std::move(suite));
     std::printf("%s: %s\n", path.c_str(), titles[k].c_str());
   }

@@ -168,15 +168,26 @@ def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
     // becomes
     func.call @lipt_rt_gemm_f32(%a', %a', %c', %true, %false, %false)
     ```
+
+    With `bf16` (cublas only), an f32 product reads its operands as bf16:
+    each is rounded (to nearest even) into a bf16 buffer by an elementwise
+    linalg.generic, and `lipt_cuda_gemm_bf16` multiplies them on tensor
+    cores, accumulating and writing C in f32 (the paper runs its
+    orthogonalization this way). A Gram product converts its one operand
+    once. f64 products are left in f64.
   }];
   let options = [
     Option<"library", "library", "std::string", /*default=*/"\"blas\"",
            "Which shims to call: blas (lipt_rt_*, OpenBLAS on the host) or "
            "cublas (lipt_cuda_*, cuBLAS on the device, runtime/cuda)">,
+    Option<"bf16", "bf16", "bool", /*default=*/"false",
+           "cublas only: f32 products take bf16 copies of their operands "
+           "(tensor cores, f32 accumulation)">,
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 def LiptFuseElementwisePass : Pass<"lipt-fuse-elementwise"> {

@@ -182,6 +182,7 @@ void mlir::lipt::buildLiptCudaPipeline(OpPassManager &pm,
   // generated contraction kernels would run 30-100x slower (platform-notes).
   LiptLinalgToBlasPassOptions cublas;
   cublas.library = "cublas";
+  cublas.bf16 = options.bf16Products;
   pm.addPass(createLiptLinalgToBlasPass(cublas));
   // Free the temporaries bufferization allocated.
   bufferization::buildBufferDeallocationPipeline(pm);

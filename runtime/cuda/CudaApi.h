@@ -73,7 +73,7 @@ struct Cublas {
 };
 // cublas_api.h / library_types.h values.
 constexpr int kOpN = 0, kOpT = 1;
-constexpr int kR32F = 0, kR64F = 1;
+constexpr int kR32F = 0, kR64F = 1, kR16BF = 14;
 constexpr int kCompute32F = 68, kCompute32FFastTf32 = 77, kCompute64F = 70;
 constexpr int kGemmDefault = -1;
 

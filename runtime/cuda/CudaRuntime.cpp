@@ -21,6 +21,7 @@
 #include <dlfcn.h>
 #include <mutex>
 #include <string>
+#include <type_traits>
 
 using namespace lipt_runtime::cuda_api;
 
@@ -193,12 +194,26 @@ void *cublasHandle() {
   return call.cublasHandle;
 }
 
+/// A bf16 element as the host passes it: its 16 bits.
+using Bf16Bits = uint16_t;
+
+/// cuBLAS's type and compute type for operands In and a result Out: f32,
+/// f64, or bf16 operands with f32 accumulation and result (tensor cores).
+template <typename In> int dataType() {
+  if constexpr (std::is_same_v<In, double>)
+    return kR64F;
+  else if constexpr (std::is_same_v<In, Bf16Bits>)
+    return kR16BF;
+  else
+    return kR32F;
+}
+
 /// C[b] = op(A[b]) op(B[b]) (+ C[b]), row-major, on cuBLAS, which is
 /// column-major: a row-major X is X^T to it, so it computes C^T = op(B)^T
 /// op(A)^T with the operands swapped.
-template <typename T>
-void gemm(lipt_runtime::MemRef3<T> *a, lipt_runtime::MemRef3<T> *b,
-          lipt_runtime::MemRef3<T> *c, bool transA, bool transB,
+template <typename In, typename Out>
+void gemm(lipt_runtime::MemRef3<In> *a, lipt_runtime::MemRef3<In> *b,
+          lipt_runtime::MemRef3<Out> *c, bool transA, bool transB,
           bool accumulate) {
   void *handle = cublasHandle();
   if (!handle)
@@ -209,16 +224,19 @@ void gemm(lipt_runtime::MemRef3<T> *a, lipt_runtime::MemRef3<T> *b,
   }
   int64_t batch = c->sizes[0], rows = c->sizes[1], cols = c->sizes[2];
   int64_t inner = transA ? a->sizes[1] : a->sizes[2];
-  const T one = 1, zero = 0;
-  bool f64 = sizeof(T) == 8;
-  int type = f64 ? kR64F : kR32F;
-  int compute =
-      f64 ? kCompute64F : (call.tf32 ? kCompute32FFastTf32 : kCompute32F);
+  // alpha and beta have the compute type's precision (f32 for bf16).
+  const Out one = 1, zero = 0;
+  bool f64 = std::is_same_v<Out, double>;
+  bool f32Operands = std::is_same_v<In, float>;
+  int inType = dataType<In>(), outType = dataType<Out>();
+  int compute = f64                        ? kCompute64F
+                : f32Operands && call.tf32 ? kCompute32FFastTf32
+                                           : kCompute32F;
   int rc = state().cublas.gemmStridedBatchedEx(
       handle, transB ? kOpT : kOpN, transA ? kOpT : kOpN, int(cols), int(rows),
-      int(inner), &one, b->aligned + b->offset, type, int(b->strides[1]),
-      b->strides[0], a->aligned + a->offset, type, int(a->strides[1]),
-      a->strides[0], accumulate ? &one : &zero, c->aligned + c->offset, type,
+      int(inner), &one, b->aligned + b->offset, inType, int(b->strides[1]),
+      b->strides[0], a->aligned + a->offset, inType, int(a->strides[1]),
+      a->strides[0], accumulate ? &one : &zero, c->aligned + c->offset, outType,
       int(c->strides[1]), c->strides[0], int(batch), compute, kGemmDefault);
   if (rc != 0)
     call.error = std::string("cuBLAS gemm failed: ") +
@@ -479,6 +497,14 @@ void _mlir_ciface_lipt_cuda_gemm_f64(lipt_runtime::MemRef3<double> *a,
                                      lipt_runtime::MemRef3<double> *c,
                                      bool transA, bool transB,
                                      bool accumulate) {
+  gemm(a, b, c, transA, transB, accumulate);
+}
+
+void _mlir_ciface_lipt_cuda_gemm_bf16(lipt_runtime::MemRef3<Bf16Bits> *a,
+                                      lipt_runtime::MemRef3<Bf16Bits> *b,
+                                      lipt_runtime::MemRef3<float> *c,
+                                      bool transA, bool transB,
+                                      bool accumulate) {
   gemm(a, b, c, transA, transB, accumulate);
 }
 

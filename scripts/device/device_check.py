@@ -16,7 +16,10 @@ Writes RESULTS/device-check.json and prints a summary:
     compiled step against PyTorch eager (bench/muon_step_peer.py's step,
     the same algorithm) and against the paper's approach, torch.compile per
     matrix with the orthogonalization in bf16, in the same run; medians and
-    ratios.
+    ratios. On a GPU also lipt's TF32 and bf16-product builds of the same
+    program (lipt-compile --tf32, --bf16-products): their times, how far
+    their step lands from the f32 one, and torch.compile's time over the
+    bf16 build's (the like-for-like ratio).
 
 A prepared folder compiled with --target=cpu runs the same logic on the
 CPU (how it is tested without a GPU; torch.compile is skipped where this
@@ -106,17 +109,38 @@ def suite_state(suite, dev):
     return state
 
 
-def lipt_step(art, state):
-    """One step of every group: the compiled program, outputs swapped in."""
-    outs = [(torch.empty_like(w), torch.empty_like(m))
-            for _, w, _, m in state]
+def lipt_step(art, state, outs=None):
+    """One step of every group: the compiled program, outputs swapped in
+    (into `outs`, a list that receives the (w, m) pairs, when given)."""
+    pairs = [(torch.empty_like(w), torch.empty_like(m))
+             for _, w, _, m in state]
+    if outs is not None:
+        outs.extend(pairs)
     scalars = [[torch.tensor(v, dtype=torch.float64)
                 for v in gr["step_scalars"]] for gr, *_ in state]
 
     def once():
-        for (gr, w, g, m), (w2, m2), sc in zip(state, outs, scalars):
+        for (gr, w, g, m), (w2, m2), sc in zip(state, pairs, scalars):
             art(gr["name"], w, g, m, *sc, out=[w2, m2])
     return once
+
+
+def time_variants(bench, suite, dev, iters, reference):
+    """The suite's other product precisions (tf32, bf16): time, and how far
+    one step's weights land from the f32 program's (`reference`, the
+    updated weights per group), relative to their largest entry."""
+    out = {}
+    for variant, file in suite.get("variants", {}).items():
+        art = Artifact(os.path.join(bench, file))
+        pairs = []
+        step = lipt_step(art, suite_state(suite, dev), pairs)
+        step()
+        synchronize(dev)
+        diff = max(float((w2 - ref).abs().max() / ref.abs().max())
+                   for (w2, _), ref in zip(pairs, reference))
+        out[variant] = {"lipt_ms": median_ms(step, iters, dev),
+                        "max_rel_weight_diff_vs_f32": diff}
+    return out
 
 
 def compiled_peer(suite, state):
@@ -154,8 +178,15 @@ def time_suites(prepared, target, iters, only):
         art = Artifact(os.path.join(bench, suite["artifact"]))
         row = {"suite": suite["title"]}
         with torch.no_grad():
-            row["lipt_ms"] = median_ms(lipt_step(art, suite_state(suite, dev)),
-                                       iters, dev)
+            pairs = []
+            step = lipt_step(art, suite_state(suite, dev), pairs)
+            step()  # the first step's weights: the variants' reference
+            synchronize(dev)
+            reference = [w2.clone() for w2, _ in pairs]
+            row["lipt_ms"] = median_ms(step, iters, dev)
+            variants = time_variants(bench, suite, dev, iters, reference)
+            if variants:
+                row["variants"] = variants
             eager_state = suite_state(suite, dev)
             row["eager_ms"] = median_ms(
                 lambda: [muon_step_peer.step(gr, suite, w, g, m)
@@ -170,12 +201,23 @@ def time_suites(prepared, target, iters, only):
         row["eager_over_lipt"] = row["eager_ms"] / row["lipt_ms"]
         if "compile_bf16_ms" in row:
             row["compile_over_lipt"] = row["compile_bf16_ms"] / row["lipt_ms"]
+            if "bf16" in row.get("variants", {}):
+                # Like for like: both orthogonalize with bf16 products.
+                row["compile_over_lipt_bf16"] = (
+                    row["compile_bf16_ms"] / row["variants"]["bf16"]["lipt_ms"])
         print(f"  {suite['title']}\n    lipt {row['lipt_ms']:.3f} ms, eager "
               f"{row['eager_ms']:.3f} ms ({row['eager_over_lipt']:.2f}x), "
               "torch.compile bf16 " +
               (f"{row['compile_bf16_ms']:.3f} ms "
                f"({row['compile_over_lipt']:.2f}x)"
                if "compile_bf16_ms" in row else "skipped"), flush=True)
+        for variant, v in row.get("variants", {}).items():
+            print(f"    lipt {variant} {v['lipt_ms']:.3f} ms (weights within "
+                  f"{v['max_rel_weight_diff_vs_f32']:.1e} of f32)" +
+                  (f", torch.compile bf16 over it "
+                   f"{row['compile_over_lipt_bf16']:.2f}x"
+                   if variant == "bf16" and "compile_over_lipt_bf16" in row
+                   else ""), flush=True)
         rows.append(row)
     return rows
 

@@ -7,6 +7,15 @@
 // RUN: lipt-opt %s --lipt-cuda-pipeline=format=isa | FileCheck %s
 // RUN: lipt-opt %s --lipt-cuda-pipeline | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=HOST
 // RUN: lipt-opt %s --lipt-cuda-pipeline="format=isa chip=sm_80 features=+ptx80" | FileCheck %s --check-prefix=SM80
+// bf16-products: every product reads bf16 copies made by kernels (PTX's
+// round-to-nearest-even conversion) and runs on cuBLAS's bf16 gemm; the
+// artifact's PTX assembles and its CUDA symbols are the runtime's.
+// RUN: lipt-opt %s --lipt-cuda-pipeline="format=isa bf16-products=true" | FileCheck %s --check-prefix=BF16
+// RUN: rm -rf %t.ptx && lipt-compile %s --target=cuda --bf16-products --emit=ptx -o %t.ptx
+// RUN: %python %S/ptx_check.py %ptxas %t.ptx sm_90 | FileCheck %s --check-prefix=PTXAS
+// RUN: lipt-compile %s --target=cuda --bf16-products -o %t.bf16.lipt.so
+// RUN: lipt-run %t.bf16.lipt.so --list-functions --device=cuda | FileCheck %s --check-prefix=LIST
+// RUN: not lipt-compile %s --target=cpu --bf16-products -o %t.cpu.lipt.so 2>&1 | FileCheck %s --check-prefix=CPU
 
 // CHECK-NOT: lipt.
 // CHECK: llvm.func @step(
@@ -18,6 +27,15 @@
 // CHECK-NOT: gpu.binary
 // SM80: chip = "sm_80"
 // SM80-SAME: .target sm_80
+// BF16: llvm.func @step(
+// BF16-NOT: @lipt_cuda_gemm_f32(
+// BF16: llvm.call @lipt_cuda_gemm_bf16(
+// BF16-NOT: @lipt_cuda_gemm_f32(
+// BF16: gpu.binary @lipt_kernels
+// BF16-SAME: cvt.rn.bf16.f32
+// PTXAS: kernels in 1 files assembled for sm_90
+// LIST: step
+// CPU: lipt-compile: error: --bf16-products chooses how a GPU multiplies; --target=cpu has no such choice
 
 // HOST-DAG: declare void @_mlir_ciface_lipt_cuda_gemm_f32(ptr, ptr, ptr, i1, i1, i1)
 // HOST-DAG: declare ptr @mgpuStreamCreate()

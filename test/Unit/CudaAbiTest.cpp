@@ -54,6 +54,7 @@ TEST(CudaAbi, ConstantsAreTheHeaders) {
   EXPECT_EQ(api::kOpT, int(CUBLAS_OP_T));
   EXPECT_EQ(api::kR32F, int(CUDA_R_32F));
   EXPECT_EQ(api::kR64F, int(CUDA_R_64F));
+  EXPECT_EQ(api::kR16BF, int(CUDA_R_16BF));
   EXPECT_EQ(api::kCompute32F, int(CUBLAS_COMPUTE_32F));
   EXPECT_EQ(api::kCompute32FFastTf32, int(CUBLAS_COMPUTE_32F_FAST_TF32));
   EXPECT_EQ(api::kCompute64F, int(CUBLAS_COMPUTE_64F));

@@ -2,6 +2,7 @@
 //
 //   lipt-compile x.mlir --target=cpu -o x.lipt.so [--target-cpu=host]
 //   lipt-compile x.mlir --target=cuda -o x.lipt.so [--gpu=sm_90] [--tf32]
+//                [--bf16-products]
 //   lipt-compile x.mlir --target=cuda --emit=ptx -o DIR
 //
 // Writes an artifact (include/lipt-c/Artifact.h): a shared library with a
@@ -50,6 +51,11 @@ static cl::opt<bool>
     tf32("tf32",
          cl::desc("--target=cuda: f32 matrix products on TF32 tensor cores"),
          cl::init(false), cl::cat(compileCategory));
+static cl::opt<bool> bf16Products(
+    "bf16-products",
+    cl::desc("--target=cuda: f32 matrix products take bf16 copies of their "
+             "operands (tensor cores, f32 accumulation)"),
+    cl::init(false), cl::cat(compileCategory));
 static cl::opt<std::string>
     emit("emit",
          cl::desc("What to write: artifact (default, a shared library at -o) "
@@ -94,6 +100,11 @@ int main(int argc, char **argv) {
     return fail("--target=" + target + " is not a backend of this build (" +
                 known + ")");
   }
+  if ((tf32 || bf16Products) &&
+      backend->deviceKind() != lipt_runtime::DeviceKind::cuda)
+    return fail(std::string(tf32 ? "--tf32" : "--bf16-products") +
+                " chooses how a GPU multiplies; --target=" + target +
+                " has no such choice");
 
   std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
   lipt::ModuleFileReader reader(*context);
@@ -107,6 +118,7 @@ int main(int argc, char **argv) {
   options.runtimeLibDir = runtimeLibDir(argv[0]);
   options.gpuChip = gpu;
   options.tf32 = tf32;
+  options.bf16Products = bf16Products;
   // A model file: its artifact holds the optimizer kernels of its weight
   // groups and its training spec, which lipt-run trains from. (The model's
   // forward pass is LibTorch's until the model ops lower, issue 12.)

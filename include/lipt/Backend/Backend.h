@@ -42,6 +42,10 @@ struct ArtifactOptions {
   /// GPU backends: let f32 matrix products use TF32 tensor cores (10-bit
   /// mantissa inputs, f32 accumulation).
   bool tf32 = false;
+  /// GPU backends: f32 matrix products take bf16 copies of their operands
+  /// (tensor cores, f32 accumulation; the paper's orthogonalization
+  /// precision). Compiled in, unlike tf32.
+  bool bf16Products = false;
 };
 
 class Backend {

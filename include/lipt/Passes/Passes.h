@@ -83,6 +83,11 @@ struct LiptCudaPipelineOptions
                      "by ptxas) or fatbin (cubin and PTX, by ptxas and "
                      "fatbinary)"),
       llvm::cl::init("fatbin")};
+  Option<bool> bf16Products{
+      *this, "bf16-products",
+      llvm::cl::desc("f32 matrix products take bf16 copies of their operands "
+                     "(tensor cores, f32 accumulation)"),
+      llvm::cl::init(false)};
 };
 
 /// lipt -> linalg -> buffers -> cuBLAS calls and NVVM kernels on device

@@ -88,6 +88,7 @@ lowerForCuda(ModuleOp module, const lipt::ArtifactOptions &options,
   pipeline.chip = options.gpuChip;
   pipeline.features = *features;
   pipeline.format = format.str();
+  pipeline.bf16Products = options.bf16Products;
   PassManager pm(module.getContext());
   lipt::buildLiptCudaPipeline(pm, pipeline);
   if (failed(pm.run(module)) ||
@@ -146,9 +147,11 @@ public:
       return failure();
     lipt::HostLibrary library;
     library.target = "cuda";
-    library.targetFields = llvm::json::Object{{"cpu", options.targetCpu},
-                                              {"gpu", options.gpuChip},
-                                              {"tf32", options.tf32}};
+    library.targetFields =
+        llvm::json::Object{{"cpu", options.targetCpu},
+                           {"gpu", options.gpuChip},
+                           {"tf32", options.tf32},
+                           {"bf16_products", options.bf16Products}};
     library.targetCpu = options.targetCpu;
     library.runtimeLibDir = options.runtimeLibDir;
     library.libraries = {"lipt_cuda_runtime"};

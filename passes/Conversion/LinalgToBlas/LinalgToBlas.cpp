@@ -2,6 +2,7 @@
 
 #include "lipt/Passes/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -103,20 +104,24 @@ MemRefType dynamicBatchOfMatrices(FloatType type) {
           {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic}));
 }
 
-/// The declaration of shim `base` for `type`: gemm (A, B, C, transA,
-/// transB, accumulate) or syrk (A, C, transA).
-func::FuncOp getOrDeclareShim(ModuleOp module, StringRef base, FloatType type,
-                              OpBuilder &b) {
-  std::string name = (base + (type.isF64() ? "_f64" : "_f32")).str();
+/// The declaration of shim `base` for operands of type `in` and a result of
+/// type `out`: gemm (A, B, C, transA, transB, accumulate) or syrk (A, C,
+/// transA). Named by the operands' type: `_f32`, `_f64`, or `_bf16` (bf16
+/// operands, an f32 result).
+func::FuncOp getOrDeclareShim(ModuleOp module, StringRef base, FloatType in,
+                              FloatType out, OpBuilder &b) {
+  StringRef suffix = in.isF64() ? "_f64" : in.isBF16() ? "_bf16" : "_f32";
+  std::string name = (base + suffix).str();
   if (auto fn = module.lookupSymbol<func::FuncOp>(name))
     return fn;
   MLIRContext *ctx = module.getContext();
-  Type memref = dynamicBatchOfMatrices(type);
+  Type operand = dynamicBatchOfMatrices(in),
+       result = dynamicBatchOfMatrices(out);
   Type i1 = b.getI1Type();
   auto fnType =
       base.ends_with("syrk")
-          ? FunctionType::get(ctx, {memref, memref, i1}, {})
-          : FunctionType::get(ctx, {memref, memref, memref, i1, i1, i1}, {});
+          ? FunctionType::get(ctx, {operand, result, i1}, {})
+          : FunctionType::get(ctx, {operand, operand, result, i1, i1, i1}, {});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   auto fn = func::FuncOp::create(b, module.getLoc(), name, fnType);
@@ -133,7 +138,31 @@ struct ShimLibrary {
   /// Whether symmetric products get the syrk shim. cuBLAS has no batched
   /// syrk, so on the GPU they stay one strided-batched gemm.
   bool syrk;
+  /// Whether f32 products take bf16 copies of their operands (cuBLAS's
+  /// tensor cores; the pass's `bf16` option).
+  bool bf16 = false;
 };
+
+/// A new bf16 buffer holding `v` (f32) rounded to nearest even: one
+/// elementwise linalg.generic, which becomes a kernel like any other.
+Value roundedToBf16(PatternRewriter &rw, Location loc, Value v) {
+  auto type = cast<MemRefType>(v.getType());
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamicSizes.push_back(memref::DimOp::create(rw, loc, v, d));
+  auto bf16Type = MemRefType::get(type.getShape(), rw.getBF16Type());
+  Value copy = memref::AllocOp::create(rw, loc, bf16Type, dynamicSizes);
+  AffineMap id = rw.getMultiDimIdentityMap(type.getRank());
+  SmallVector<IteratorType> parallel(type.getRank(), IteratorType::parallel);
+  linalg::GenericOp::create(
+      rw, loc, ValueRange{v}, ValueRange{copy}, ArrayRef<AffineMap>{id, id},
+      parallel, [&](OpBuilder &b, Location l, ValueRange args) {
+        Value r = arith::TruncFOp::create(b, l, b.getBF16Type(), args[0]);
+        linalg::YieldOp::create(b, l, r);
+      });
+  return copy;
+}
 
 struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
   ContractionToBlas(MLIRContext *ctx, ShimLibrary library)
@@ -153,9 +182,9 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
       return failure();
     auto module = op->getParentOfType<ModuleOp>();
     Location loc = op.getLoc();
-    Type dyn = dynamicBatchOfMatrices(elt);
-    auto cast = [&](Value v) -> Value {
-      return memref::CastOp::create(rw, loc, dyn, v);
+    auto asShimArg = [&](Value v) -> Value {
+      auto t = cast<FloatType>(cast<MemRefType>(v.getType()).getElementType());
+      return memref::CastOp::create(rw, loc, dynamicBatchOfMatrices(t), v);
     };
     bool accumulate = true;
     linalg::FillOp fill = zeroFillBefore(op, c);
@@ -170,16 +199,24 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
     bool symmetric = library.syrk && a == b && form->transA != form->transB;
     if (fill)
       rw.eraseOp(fill);
+    FloatType operandType = elt;
+    if (library.bf16 && elt.isF32()) {
+      operandType = rw.getBF16Type();
+      Value a16 = roundedToBf16(rw, loc, a);
+      b = a == b ? a16 : roundedToBf16(rw, loc, b); // a Gram product: once
+      a = a16;
+    }
     if (symmetric && !accumulate) {
-      func::FuncOp shim =
-          getOrDeclareShim(module, (library.prefix + "_syrk").str(), elt, rw);
-      func::CallOp::create(rw, loc, shim,
-                           ValueRange{cast(a), cast(c), flag(form->transA)});
+      func::FuncOp shim = getOrDeclareShim(
+          module, (library.prefix + "_syrk").str(), elt, elt, rw);
+      func::CallOp::create(
+          rw, loc, shim,
+          ValueRange{asShimArg(a), asShimArg(c), flag(form->transA)});
     } else {
-      func::FuncOp shim =
-          getOrDeclareShim(module, (library.prefix + "_gemm").str(), elt, rw);
+      func::FuncOp shim = getOrDeclareShim(
+          module, (library.prefix + "_gemm").str(), operandType, elt, rw);
       func::CallOp::create(rw, loc, shim,
-                           ValueRange{cast(a), cast(b), cast(c),
+                           ValueRange{asShimArg(a), asShimArg(b), asShimArg(c),
                                       flag(form->transA), flag(form->transB),
                                       flag(accumulate)});
     }
@@ -199,10 +236,16 @@ struct LiptLinalgToBlasPass
     if (library == "blas")
       shims = {"lipt_rt", /*syrk=*/true};
     else if (library == "cublas")
-      shims = {"lipt_cuda", /*syrk=*/false};
+      shims = {"lipt_cuda", /*syrk=*/false, bf16};
     else {
       getOperation().emitError() << "--lipt-linalg-to-blas: library=" << library
                                  << " is not one of blas, cublas";
+      return signalPassFailure();
+    }
+    if (bf16 && library != "cublas") {
+      getOperation().emitError() << "--lipt-linalg-to-blas: bf16=true needs "
+                                    "library=cublas (OpenBLAS has no bf16 "
+                                    "products)";
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
