@@ -169,12 +169,15 @@ def LiptLinalgToBlasPass : Pass<"lipt-linalg-to-blas", "::mlir::ModuleOp"> {
     func.call @lipt_rt_gemm_f32(%a', %a', %c', %true, %false, %false)
     ```
 
-    With `bf16` (cublas only), an f32 product reads its operands as bf16:
-    each is rounded (to nearest even) into a bf16 buffer by an elementwise
-    linalg.generic, and `lipt_cuda_gemm_bf16` multiplies them on tensor
-    cores, accumulating and writing C in f32 (the paper runs its
-    orthogonalization this way). A Gram product converts its one operand
-    once. f64 products are left in f64.
+    With `bf16` (cublas only), an f32 product reads its operands as bf16,
+    rounded to nearest even, and `lipt_cuda_gemm_bf16` multiplies them on
+    tensor cores, accumulating and writing C in f32 (the paper runs its
+    orthogonalization this way). An operand that one elementwise generic
+    fills for this product alone is written in bf16 by that generic;
+    otherwise an elementwise generic rounds it into a new buffer, which
+    later products reuse while nothing writes the source. A Gram product
+    rounds its one operand once. Products are rewritten in program order.
+    f64 products are left in f64.
   }];
   let options = [
     Option<"library", "library", "std::string", /*default=*/"\"blas\"",

@@ -81,3 +81,101 @@ func.func @f64(%x: memref<1x4x4xf64>, %c: memref<1x4x4xf64>) {
 }
 
 // BLAS: error: --lipt-linalg-to-blas: bf16=true needs library=cublas (OpenBLAS has no bf16 products)
+
+// -----
+
+// Newton-Schulz's shape: X is read by two products with nothing writing it
+// in between, so the second reuses the first's bf16 copy; the polynomial
+// between the products (a buffer one elementwise generic fills and only the
+// product reads) is written in bf16 by that generic itself, and its f32
+// buffer is gone.
+// CHECK-LABEL: func.func @newton_schulz
+// CHECK-SAME: (%[[X:.*]]: memref<1x8x4xf32>, %[[OUT:.*]]: memref<1x8x4xf32>)
+// CHECK: %[[X16:.*]] = memref.alloc() : memref<1x8x4xbf16>
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : memref<1x8x4xf32>) outs(%[[X16]] : memref<1x8x4xbf16>)
+// CHECK: call @lipt_cuda_gemm_bf16
+// CHECK-NOT: memref.alloc() {alignment = 64 : i64} : memref<1x4x4xf32>
+// CHECK: %[[P16:.*]] = memref.alloc() : memref<1x4x4xbf16>
+// CHECK: linalg.generic {{.*}} outs(%[[P16]] : memref<1x4x4xbf16>)
+// CHECK: %[[S:.*]] = arith.addf
+// CHECK: %[[R:.*]] = arith.truncf %[[S]] : f32 to bf16
+// CHECK: linalg.yield %[[R]] : bf16
+// CHECK-NOT: truncf
+// CHECK: %[[A:.*]] = memref.cast %[[X16]]
+// CHECK: %[[B:.*]] = memref.cast %[[P16]]
+// CHECK: call @lipt_cuda_gemm_bf16(%[[A]], %[[B]], {{.*}}, %false, %false, %false)
+func.func @newton_schulz(%x: memref<1x8x4xf32>, %out: memref<1x8x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant 2.0 : f32
+  %gram = memref.alloc() {alignment = 64 : i64} : memref<1x4x4xf32>
+  linalg.fill ins(%zero : f32) outs(%gram : memref<1x4x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(b, i, j, k) -> (b, k, i)>,
+                                   affine_map<(b, i, j, k) -> (b, k, j)>,
+                                   affine_map<(b, i, j, k) -> (b, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %x : memref<1x8x4xf32>, memref<1x8x4xf32>) outs(%gram : memref<1x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  %poly = memref.alloc() {alignment = 64 : i64} : memref<1x4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>,
+                                   affine_map<(b, i, j) -> (b, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%gram : memref<1x4x4xf32>) outs(%poly : memref<1x4x4xf32>) {
+  ^bb0(%g: f32, %o: f32):
+    %m = arith.mulf %g, %two : f32
+    %s = arith.addf %m, %two : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(b, i, j, k) -> (b, i, k)>,
+                                   affine_map<(b, i, j, k) -> (b, k, j)>,
+                                   affine_map<(b, i, j, k) -> (b, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %poly : memref<1x8x4xf32>, memref<1x4x4xf32>) outs(%out : memref<1x8x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// X written between two products (here by a fill): the second product
+// rounds it again, as it rounds %c, which the first product wrote (a
+// function argument: no producer to fuse into).
+// CHECK-LABEL: func.func @written_between
+// CHECK-COUNT-2: arith.truncf %in : f32 to bf16
+// CHECK: call @lipt_cuda_gemm_bf16
+// CHECK: linalg.fill
+// CHECK-COUNT-2: arith.truncf %in : f32 to bf16
+// CHECK: call @lipt_cuda_gemm_bf16
+func.func @written_between(%x: memref<1x4x4xf32>, %y: memref<1x4x4xf32>, %c: memref<1x4x4xf32>, %d: memref<1x4x4xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(b, i, j, k) -> (b, i, k)>,
+                                   affine_map<(b, i, j, k) -> (b, k, j)>,
+                                   affine_map<(b, i, j, k) -> (b, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %y : memref<1x4x4xf32>, memref<1x4x4xf32>) outs(%c : memref<1x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%one : f32) outs(%x : memref<1x4x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(b, i, j, k) -> (b, i, k)>,
+                                   affine_map<(b, i, j, k) -> (b, k, j)>,
+                                   affine_map<(b, i, j, k) -> (b, i, j)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %c : memref<1x4x4xf32>, memref<1x4x4xf32>) outs(%d : memref<1x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -164,6 +164,102 @@ Value roundedToBf16(PatternRewriter &rw, Location loc, Value v) {
   return copy;
 }
 
+/// Whether `op` is a rounding roundedToBf16 made of `v`.
+bool isRoundingOf(Operation *op, Value v) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getDpsInputs()[0] != v || generic.getNumDpsInits() != 1 ||
+      !cast<MemRefType>(generic.getDpsInits()[0].getType())
+           .getElementType()
+           .isBF16())
+    return false;
+  Block &body = generic.getRegion().front();
+  return body.getOperations().size() == 2 && isa<arith::TruncFOp>(body.front());
+}
+
+/// Whether `op` may write the buffer `v`: as a linalg op's output, or
+/// through anything else that takes it or a view of it (a call, a cast
+/// whose result may be written later). Conservative: reads by linalg ops
+/// and memref.dim are all it lets pass.
+bool mayWrite(Operation *op, Value v) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    return llvm::is_contained(linalgOp.getDpsInits(), v);
+  if (isa<memref::DimOp>(op))
+    return false;
+  return llvm::is_contained(op->getOperands(), v) || op->getNumRegions() > 0;
+}
+
+/// The bf16 copy of `v` an earlier product in this block made, if nothing
+/// since may have written `v` (Newton-Schulz reads X in two products).
+Value earlierRounding(Operation *product, Value v) {
+  for (Operation *prev = product->getPrevNode(); prev;
+       prev = prev->getPrevNode()) {
+    if (isRoundingOf(prev, v))
+      return cast<linalg::GenericOp>(prev).getDpsInits()[0];
+    if (mayWrite(prev, v))
+      return {};
+  }
+  return {};
+}
+
+/// When `v` is a buffer that one elementwise generic fills and only
+/// `product` reads (the polynomial between two products), that generic
+/// writes bf16 directly: no separate rounding pass. Returns the bf16
+/// buffer, or null when `v` is not such a buffer.
+Value producedInBf16(PatternRewriter &rw, Value v, Operation *product) {
+  auto alloc = v.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  linalg::GenericOp producer;
+  for (Operation *user : v.getUsers()) {
+    if (user == product)
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (producer || !generic || generic.getNumDpsInits() != 1 ||
+        generic.getDpsInits()[0] != v ||
+        generic->getBlock() != product->getBlock() ||
+        !generic->isBeforeInBlock(product))
+      return {};
+    producer = generic;
+  }
+  if (!producer || producer.getNumParallelLoops() != producer.getNumLoops() ||
+      !producer.getIndexingMapsArray().back().isIdentity() ||
+      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)))
+    return {};
+  rw.setInsertionPoint(alloc);
+  auto bf16Type = MemRefType::get(alloc.getType().getShape(), rw.getBF16Type());
+  Value copy = memref::AllocOp::create(rw, alloc.getLoc(), bf16Type,
+                                       alloc.getDynamicSizes());
+  rw.setInsertionPoint(producer);
+  auto rounded = linalg::GenericOp::create(
+      rw, producer.getLoc(), TypeRange(), producer.getDpsInputs(),
+      ValueRange{copy}, producer.getIndexingMapsArray(),
+      producer.getIteratorTypesArray());
+  rw.cloneRegionBefore(producer.getRegion(), rounded.getRegion(),
+                       rounded.getRegion().end());
+  Block &body = rounded.getRegion().front();
+  body.getArguments().back().setType(rw.getBF16Type());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  rw.setInsertionPoint(yield);
+  Value r = arith::TruncFOp::create(rw, yield.getLoc(), rw.getBF16Type(),
+                                    yield.getValues().front());
+  rw.modifyOpInPlace(yield, [&] { yield->setOperand(0, r); });
+  rw.eraseOp(producer);
+  return copy;
+}
+
+/// `v` (f32) as bf16 for `product`: written so by its producer, an earlier
+/// copy, or a new one.
+Value bf16Operand(PatternRewriter &rw, Location loc, Value v,
+                  Operation *product) {
+  OpBuilder::InsertionGuard guard(rw);
+  if (Value fused = producedInBf16(rw, v, product))
+    return fused;
+  if (Value earlier = earlierRounding(product, v))
+    return earlier;
+  return roundedToBf16(rw, loc, v);
+}
+
 struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
   ContractionToBlas(MLIRContext *ctx, ShimLibrary library)
       : OpRewritePattern(ctx), library(library) {}
@@ -174,6 +270,7 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
       return failure();
     Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1],
           c = op.getDpsInits()[0];
+    const Value a0 = a, b0 = b; // the f32 operands, before any bf16 copy
     auto elt =
         dyn_cast<FloatType>(cast<MemRefType>(c.getType()).getElementType());
     if (!elt || !(elt.isF32() || elt.isF64()) ||
@@ -202,8 +299,8 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
     FloatType operandType = elt;
     if (library.bf16 && elt.isF32()) {
       operandType = rw.getBF16Type();
-      Value a16 = roundedToBf16(rw, loc, a);
-      b = a == b ? a16 : roundedToBf16(rw, loc, b); // a Gram product: once
+      Value a16 = bf16Operand(rw, loc, a, op);
+      b = a == b ? a16 : bf16Operand(rw, loc, b, op); // a Gram product: once
       a = a16;
     }
     if (symmetric && !accumulate) {
@@ -221,6 +318,12 @@ struct ContractionToBlas : OpRewritePattern<linalg::GenericOp> {
                                       flag(accumulate)});
     }
     rw.eraseOp(op);
+    // A buffer whose producer now writes bf16 (producedInBf16) is unused.
+    for (Value v :
+         a0 == b0 ? SmallVector<Value>{a0} : SmallVector<Value>{a0, b0})
+      if (auto alloc = v.getDefiningOp<memref::AllocOp>();
+          alloc && alloc->use_empty())
+        rw.eraseOp(alloc);
     return success();
   }
 
@@ -253,6 +356,9 @@ struct LiptLinalgToBlasPass
     // Only the contractions change; no folding of anything else.
     GreedyRewriteConfig config;
     config.enableFolding(false);
+    // In program order, so a product finds the bf16 copies earlier ones
+    // made (earlierRounding).
+    config.setUseTopDownTraversal(true);
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       signalPassFailure();
