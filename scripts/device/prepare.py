@@ -66,7 +66,8 @@ def find_corpus(explicit):
 def prepare_training(a, compile_):
     """The training check's inputs (train_check.py): the tiny test model
     compiled for the target and for the CPU (the reference run), the
-    paper's Shakespeare model for the target, and their corpora."""
+    paper's Shakespeare model for the target (on CUDA also with bf16
+    products), and their corpora."""
     folder = os.path.join(a.out, "train")
     os.makedirs(folder, exist_ok=True)
     models = {"tiny": os.path.join(ROOT, "test/Train/Inputs/tiny-model.mlir"),
@@ -76,6 +77,10 @@ def prepare_training(a, compile_):
              "-o", os.path.join(folder, name + ".lipt.so")], name + " artifact")
     run([compile_, models["tiny"], "--target=cpu",
          "-o", os.path.join(folder, "tiny.cpu.lipt.so")], "tiny CPU artifact")
+    if a.target == "cuda":  # the paper's precision: bf16 orthogonalization
+        run([compile_, models["paper"], "--target=cuda", "--gpu=" + a.gpu,
+             "--bf16-products", "-o", os.path.join(folder, "paper.bf16.lipt.so")],
+            "paper bf16 artifact")
     shutil.copy(os.path.join(ROOT, "test/Train/Inputs/tiny-corpus.txt"),
                 folder)
     corpus = find_corpus(a.data)

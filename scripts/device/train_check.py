@@ -17,7 +17,9 @@ prepare.py --train compiled elsewhere. Writes RESULTS/training.json:
   - paper: examples/shakespeare-paper.mlir (d 256, 3 layers, batch 512 x
     256) for --paper-steps steps on the device: tokens/s, ms per step (and
     the optimizer's share), the loss, the certificate, and the time 2000
-    steps would take at that rate. Skipped without tiny-shakespeare.
+    steps would take at that rate; paper_bf16: the same with bf16 products
+    (lipt-compile --bf16-products, the paper's precision) where prepared.
+    Skipped without tiny-shakespeare.
 
 A folder prepared with --target=cpu runs the same logic on the CPU (how the
 lit test covers it). Exit 1 when a check fails.
@@ -111,9 +113,10 @@ def tiny_check(train, results, binary, device):
             "pass": ok}
 
 
-def paper_run(train, results, binary, device, steps, corpus):
-    out = os.path.join(results, "paper")
-    seconds = lipt_run(binary, [os.path.join(train, "paper.lipt.so"),
+def paper_run(train, results, binary, device, steps, corpus,
+              name="paper"):
+    out = os.path.join(results, name)
+    seconds = lipt_run(binary, [os.path.join(train, name + ".lipt.so"),
                                 "--device=" + device, "--data", corpus,
                                 "--steps", str(steps), "--out", out],
                        "Shakespeare model on " + device, out + ".log")
@@ -122,7 +125,8 @@ def paper_run(train, results, binary, device, steps, corpus):
     cfg = r["config"]
     if "model" in cfg:  # the config JSON nests the model and training
         cfg = {**cfg.get("model", {}), **cfg.get("train", {})}
-    return {"steps": steps, "device": r.get("device"),
+    return {"artifact": name + ".lipt.so", "steps": steps,
+            "device": r.get("device"),
             "batch": cfg.get("batch"), "seq_len": cfg.get("seq_len"),
             "tokens_per_s": r["tokens_per_s"], "step_ms": step_ms,
             "optimizer_ms_per_step": r["optimizer_ms_per_step"],
@@ -160,16 +164,22 @@ def main():
             out["paper"] = "skipped: --paper-steps 0"
         else:
             corpus = os.path.join(a.train, prepared["paper_data"])
-            out["paper"] = paper_run(a.train, a.results, a.lipt_run, a.device,
-                                     a.paper_steps, corpus)
-            r = out["paper"]
-            print(f"  Shakespeare model, {r['steps']} steps of {r['batch']} x "
-                  f"{r['seq_len']}: {r['tokens_per_s']:.0f} tokens/s, "
-                  f"{r['step_ms']:.1f} ms/step (optimizer "
-                  f"{r['optimizer_ms_per_step']:.1f}), val loss "
-                  f"{r['final_val_loss']:.4f}, bound (a) "
-                  f"{r['certificate']['bound_a_sound']}; 2000 steps: "
-                  f"{r['minutes_for_2000_steps']:.1f} min", flush=True)
+            # f32 products, then (on CUDA) the paper's bf16 ones.
+            for name in ("paper", "paper.bf16"):
+                if not os.path.exists(os.path.join(a.train, name + ".lipt.so")):
+                    continue
+                key = name.replace(".", "_")
+                out[key] = paper_run(a.train, a.results, a.lipt_run, a.device,
+                                     a.paper_steps, corpus, name)
+                r = out[key]
+                print(f"  Shakespeare model ({name}), {r['steps']} steps of "
+                      f"{r['batch']} x {r['seq_len']}: "
+                      f"{r['tokens_per_s']:.0f} tokens/s, "
+                      f"{r['step_ms']:.1f} ms/step (optimizer "
+                      f"{r['optimizer_ms_per_step']:.1f}), val loss "
+                      f"{r['final_val_loss']:.4f}, bound (a) "
+                      f"{r['certificate']['bound_a_sound']}; 2000 steps: "
+                      f"{r['minutes_for_2000_steps']:.1f} min", flush=True)
     except (RuntimeError, KeyError, ValueError) as e:
         out["error"] = str(e)
         print(f"  training check failed: {e}", flush=True)
