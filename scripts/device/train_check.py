@@ -27,6 +27,7 @@ lit test covers it). Exit 1 when a check fails.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -48,7 +49,10 @@ WEIGHT_TOLERANCE = 2e-2
 
 
 def lipt_run(binary, args, what, log):
-    """Runs lipt-run; its stderr goes to `log`. Returns seconds taken."""
+    """Runs lipt-run, training into the --out folder of `args` (a previous
+    check's run there is removed first: a rerun starts fresh); its output
+    goes to `log`. Returns seconds taken."""
+    shutil.rmtree(args[args.index("--out") + 1], ignore_errors=True)
     t0 = time.time()
     with open(log, "w") as f:
         done = subprocess.run([binary] + args, stdout=f, stderr=subprocess.STDOUT)
