@@ -164,12 +164,12 @@ def main():
               f"{t['max_weight_difference']:.2e}, certificate reproduced "
               f"{t['certify_reproduces_it']}: "
               f"{'PASS' if t['pass'] else 'FAIL'}", flush=True)
-        if not prepared.get("paper_data"):
+        if a.paper_steps <= 0:
+            out["paper"] = "skipped: --paper-steps 0"
+        elif not prepared.get("paper_data"):
             out["paper"] = ("skipped: no tiny-shakespeare in the prepared "
                             "folder")
             print("  Shakespeare model: " + out["paper"])
-        elif a.paper_steps <= 0:
-            out["paper"] = "skipped: --paper-steps 0"
         else:
             corpus = os.path.join(a.train, prepared["paper_data"])
             # f32 products, then (on CUDA) the paper's bf16 ones.
