@@ -49,10 +49,11 @@ WEIGHT_TOLERANCE = 2e-2
 
 
 def lipt_run(binary, args, what, log):
-    """Runs lipt-run, training into the --out folder of `args` (a previous
-    check's run there is removed first: a rerun starts fresh); its output
-    goes to `log`. Returns seconds taken."""
-    shutil.rmtree(args[args.index("--out") + 1], ignore_errors=True)
+    """Runs lipt-run, training into the --out folder of `args` (unless it
+    resumes, a previous check's run there is removed first: a rerun starts
+    fresh); its output goes to `log`. Returns seconds taken."""
+    if "--resume" not in args:
+        shutil.rmtree(args[args.index("--out") + 1], ignore_errors=True)
     t0 = time.time()
     with open(log, "w") as f:
         done = subprocess.run([binary] + args, stdout=f, stderr=subprocess.STDOUT)
@@ -73,16 +74,27 @@ def certificate_summary(cert):
 
 
 def tiny_check(train, results, binary, device):
-    """The device run against the CPU run of the same model and seed."""
+    """The device run against the CPU run of the same model and seed, and a
+    run that stops halfway on the device and resumes on the CPU (the
+    checkpoint is the same file on both)."""
     data = os.path.join(train, "tiny-corpus.txt")
     runs = {}
-    for name, artifact, dev in (("device", "tiny.lipt.so", device),
-                                ("cpu", "tiny.cpu.lipt.so", "cpu")):
+    # (name, [(artifact, device, extra arguments)...]): one lipt-run each,
+    # into one folder.
+    plans = (("device", [("tiny.lipt.so", device, [])]),
+             ("cpu", [("tiny.cpu.lipt.so", "cpu", [])]),
+             ("resumed", [("tiny.lipt.so", device,
+                           ["--stop-after-step", str(TINY_STEPS // 2)]),
+                          ("tiny.cpu.lipt.so", "cpu", ["--resume"])]))
+    for name, calls in plans:
         out = os.path.join(results, "tiny-" + name)
-        seconds = lipt_run(binary, [os.path.join(train, artifact),
-                                    "--device=" + dev, "--data", data,
-                                    "--steps", str(TINY_STEPS), "--out", out],
-                           "tiny model on " + dev, out + ".log")
+        seconds = 0.0
+        for k, (artifact, dev, extra) in enumerate(calls):
+            seconds += lipt_run(binary, [os.path.join(train, artifact),
+                                         "--device=" + dev, "--data", data,
+                                         "--steps", str(TINY_STEPS),
+                                         "--out", out] + extra,
+                                f"tiny model on {dev}", f"{out}.{k}.log")
         runs[name] = {"out": out, "seconds": seconds, "report": report_of(out)}
     losses = {k: [h["val_loss"] for h in r["report"]["history"]]
               for k, r in runs.items()}
@@ -92,6 +104,8 @@ def tiny_check(train, results, binary, device):
                for k, r in runs.items()}
     weight_diff = max(float(np.abs(weights["device"][n] - weights["cpu"][n])
                             .max()) for n in weights["cpu"])
+    resumed_diff = max(float(np.abs(weights["resumed"][n] - weights["cpu"][n])
+                             .max()) for n in weights["cpu"])
     # The trainer certifies a device run from a CPU copy: --certify on the
     # checkpoint must reproduce it exactly.
     certified = subprocess.run(
@@ -105,10 +119,11 @@ def tiny_check(train, results, binary, device):
                         reported.get("bound_a_sound"))
     ok = (len(losses["device"]) == len(losses["cpu"]) > 0 and
           loss_diff <= LOSS_TOLERANCE and weight_diff <= WEIGHT_TOLERANCE and
-          same_certificate)
+          resumed_diff <= WEIGHT_TOLERANCE and same_certificate)
     return {"steps": TINY_STEPS, "val_losses": losses,
             "max_val_loss_difference": loss_diff,
             "max_weight_difference": weight_diff,
+            "resumed_on_cpu_max_weight_difference": resumed_diff,
             "tolerances": {"loss": LOSS_TOLERANCE, "weight": WEIGHT_TOLERANCE},
             "device_report_device": runs["device"]["report"].get("device"),
             "certificate": certificate_summary(reported),
@@ -161,7 +176,8 @@ def main():
         t = out["tiny"]
         print(f"  tiny model, {TINY_STEPS} steps, {a.device} vs cpu: val loss "
               f"diff {t['max_val_loss_difference']:.2e}, weights "
-              f"{t['max_weight_difference']:.2e}, certificate reproduced "
+              f"{t['max_weight_difference']:.2e}, resumed on the CPU "
+              f"{t['resumed_on_cpu_max_weight_difference']:.2e}, certificate reproduced "
               f"{t['certify_reproduces_it']}: "
               f"{'PASS' if t['pass'] else 'FAIL'}", flush=True)
         if a.paper_steps <= 0:
