@@ -33,6 +33,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from corpus import find_corpus  # noqa: E402
 
 # Model, data and optimizer per scale. The learning rates were chosen once
 # at the cpu scale, 500 steps (README "Results"): Muon's lr 0.2 and masses 4
@@ -146,12 +148,10 @@ def grid(a):
 
 
 def resolve_data(explicit):
-    """The corpus, searched as lipt-run does (without a model's own path)."""
-    for path in (explicit, os.environ.get("LIPT_DATA"),
-                 os.path.join(ROOT, "..", "shared", "data", "tinyshakespeare.txt"),
-                 os.path.join(ROOT, "data", "tinyshakespeare.txt")):
-        if path and os.path.isfile(path):
-            return path
+    """The corpus (corpus.py's search), or exit saying how to get it."""
+    path = find_corpus(explicit)
+    if path:
+        return path
     sys.exit("sweep.py: error: no corpus: pass --data PATH or set LIPT_DATA "
              "(scripts/get-tinyshakespeare.sh downloads tiny-shakespeare)")
 

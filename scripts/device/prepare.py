@@ -30,7 +30,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 from cases import CASES  # noqa: E402
+from corpus import find_corpus  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
 
@@ -51,16 +53,6 @@ def undefined_cuda_symbols(path):
 def defined_symbols(path):
     out = run(["nm", "-D", "--defined-only", path], "nm " + path)
     return {line.split()[-1] for line in out.splitlines()}
-
-
-def find_corpus(explicit):
-    """tiny-shakespeare: --data, $LIPT_DATA, or the shared copy; or None."""
-    for path in (explicit, os.environ.get("LIPT_DATA"),
-                 os.path.join(ROOT, "..", "shared", "data",
-                              "tinyshakespeare.txt")):
-        if path and os.path.isfile(path):
-            return path
-    return None
 
 
 def prepare_training(a, compile_):
@@ -87,8 +79,9 @@ def prepare_training(a, compile_):
     if corpus:
         shutil.copyfile(corpus, os.path.join(folder, "tinyshakespeare.txt"))
     else:
-        print("train: no tiny-shakespeare here (--data, $LIPT_DATA or "
-              "../shared/data; scripts/get-tinyshakespeare.sh fetches it): "
+        print("train: no tiny-shakespeare here (--data, $LIPT_DATA, "
+              "../shared/data or data/; scripts/get-tinyshakespeare.sh "
+              "fetches it): "
               "the paper model's run will be skipped")
     with open(os.path.join(folder, "train.json"), "w") as f:
         json.dump({"target": a.target,
@@ -109,7 +102,7 @@ def main():
     p.add_argument("--train", action="store_true",
                    help="also the training check's model artifacts")
     p.add_argument("--data", help="tiny-shakespeare for the paper model's "
-                   "run (default: $LIPT_DATA, then ../shared/data)")
+                   "run (default: $LIPT_DATA, ../shared/data, data/)")
     a = p.parse_args()
     compile_ = os.path.join(a.bin, "lipt-compile")
     lipt_run = os.path.join(a.bin, "lipt-run")
