@@ -15,13 +15,17 @@ namespace rt = lipt_runtime;
 /// Model files are IR text: 1 GiB is far past any real one.
 static constexpr uint64_t kMaxModuleBytes = uint64_t(1) << 30;
 
-std::unique_ptr<MLIRContext> mlir::lipt::createCpuToolContext() {
+std::unique_ptr<MLIRContext> mlir::lipt::createToolContext() {
   DialectRegistry registry;
   registerCpuExecutionDialects(registry);
   registerCudaExecutionDialects(registry);
   auto context = std::make_unique<MLIRContext>(registry);
   context->loadAllAvailableDialects();
   context->allowUnregisteredDialects();
+  // A diagnostic already quotes its source line; MLIR's default appends the
+  // whole failing op in generic form (a function, for a signature error),
+  // which buries the message a user needs.
+  context->printOpOnDiagnostic(false);
   return context;
 }
 

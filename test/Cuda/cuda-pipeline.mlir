@@ -36,6 +36,13 @@
 // PTXAS: kernels in 1 files assembled for sm_90
 // LIST: step
 // CPU: lipt-compile: error: --bf16-products chooses how a GPU multiplies; --target=cpu has no such choice
+// An architecture lipt does not compile for, or --gpu for a CPU, is the
+// command line's error: reported before the module is read, no file written.
+// RUN: not lipt-compile %s --target=cuda --gpu=sm_70 -o %t.sm70.lipt.so 2>&1 | FileCheck %s --check-prefix=ARCH
+// RUN: not lipt-compile %s --gpu=sm_90 -o %t.sm70.lipt.so 2>&1 | FileCheck %s --check-prefix=GPUCPU
+// RUN: test ! -e %t.sm70.lipt.so
+// ARCH: lipt-compile: error: --gpu=sm_70 is not an architecture lipt compiles for (sm_75 to sm_90a, sm_100, sm_101, sm_103, sm_120, sm_121)
+// GPUCPU: lipt-compile: error: --gpu chooses a GPU architecture; --target=cpu compiles for a CPU (--target-cpu)
 
 // HOST-DAG: declare void @_mlir_ciface_lipt_cuda_gemm_f32(ptr, ptr, ptr, i1, i1, i1)
 // HOST-DAG: declare ptr @mgpuStreamCreate()

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lipt/Backend/Backend.h"
+#include "lipt/Backend/Cuda/CudaBackend.h"
 #include "lipt/ModelImport/ModelImport.h"
 #include "lipt/Tools/CommandLine.h"
 #include "lipt/Tools/ModuleFile.h"
@@ -100,13 +101,20 @@ int main(int argc, char **argv) {
     return fail("--target=" + target + " is not a backend of this build (" +
                 known + ")");
   }
-  if ((tf32 || bf16Products) &&
-      backend->deviceKind() != lipt_runtime::DeviceKind::cuda)
+  bool forGpu = backend->deviceKind() == lipt_runtime::DeviceKind::cuda;
+  if ((tf32 || bf16Products) && !forGpu)
     return fail(std::string(tf32 ? "--tf32" : "--bf16-products") +
                 " chooses how a GPU multiplies; --target=" + target +
                 " has no such choice");
+  if (gpu.getNumOccurrences() && !forGpu)
+    return fail("--gpu chooses a GPU architecture; --target=" + target +
+                " compiles for a CPU (--target-cpu)");
+  // A mistyped architecture is the command line's error, found before the
+  // module is read (and not reported at a location in it).
+  if (std::string error; forGpu && failed(lipt::ptxFeaturesFor(gpu, error)))
+    return fail(error);
 
-  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  std::unique_ptr<MLIRContext> context = lipt::createToolContext();
   lipt::ModuleFileReader reader(*context);
   std::string error;
   OwningOpRef<ModuleOp> module = reader.read(inputFile, error);

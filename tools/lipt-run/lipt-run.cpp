@@ -72,7 +72,7 @@ static int trainModel(ModuleOp module, MLIRContext &context,
 
 /// A .mlir file: trains its model, or runs one of its functions.
 static int runModule(const lipt_run::Options &options) {
-  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  std::unique_ptr<MLIRContext> context = lipt::createToolContext();
   lipt::ModuleFileReader reader(*context);
   std::string error;
   OwningOpRef<ModuleOp> module = reader.read(options.run.source, error);
@@ -95,7 +95,7 @@ static int runModule(const lipt_run::Options &options) {
 static rt::Status compileForward(const lipt_train::ModelSpec &spec,
                                  const std::vector<rt::NamedTensor> &weights,
                                  lipt_train::ForwardFn &out) {
-  std::unique_ptr<MLIRContext> context = lipt::createCpuToolContext();
+  std::unique_ptr<MLIRContext> context = lipt::createToolContext();
   OwningOpRef<ModuleOp> module =
       lipt::buildModelFunction(spec, spec.batch, context.get());
   FailureOr<std::unique_ptr<rt::Executable>> exe =

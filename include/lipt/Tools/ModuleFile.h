@@ -14,11 +14,12 @@
 
 namespace mlir::lipt {
 
-/// A context for tools that compile for the CPU: every dialect and
-/// translation the CPU backend uses, loaded; unregistered dialects allowed,
-/// so IR from other frameworks parses (lipt-cpu-pipeline imports lipt custom
-/// calls and reports any other op it cannot compile).
-std::unique_ptr<MLIRContext> createCpuToolContext();
+/// A context for lipt's compiling tools (lipt-compile, lipt-run): every
+/// dialect and translation the CPU and CUDA backends use, loaded;
+/// unregistered dialects allowed, so IR from other frameworks parses (the
+/// pipelines import lipt custom calls and report any other op they cannot
+/// compile). Diagnostics quote the source line, not the op's generic form.
+std::unique_ptr<MLIRContext> createToolContext();
 
 /// Reads IR files as lipt-run and lipt-compile do, and keeps the source so
 /// that later diagnostics (from compiling the module) point into it.
