@@ -55,6 +55,12 @@ def defined_symbols(path):
     return {line.split()[-1] for line in out.splitlines()}
 
 
+def target_flags(a):
+    """lipt-compile's flags for the prepared target (--gpu only for CUDA)."""
+    return ["--target=" + a.target] + (["--gpu=" + a.gpu]
+                                       if a.target == "cuda" else [])
+
+
 def prepare_training(a, compile_):
     """The training check's inputs (train_check.py): the tiny test model
     compiled for the target and for the CPU (the reference run), the
@@ -65,8 +71,8 @@ def prepare_training(a, compile_):
     models = {"tiny": os.path.join(ROOT, "test/Train/Inputs/tiny-model.mlir"),
               "paper": os.path.join(ROOT, "examples/shakespeare-paper.mlir")}
     for name, source in models.items():
-        run([compile_, source, "--target=" + a.target, "--gpu=" + a.gpu,
-             "-o", os.path.join(folder, name + ".lipt.so")], name + " artifact")
+        run([compile_, source] + target_flags(a) +
+            ["-o", os.path.join(folder, name + ".lipt.so")], name + " artifact")
     run([compile_, models["tiny"], "--target=cpu",
          "-o", os.path.join(folder, "tiny.cpu.lipt.so")], "tiny CPU artifact")
     if a.target == "cuda":  # the paper's precision: bf16 orthogonalization
@@ -131,8 +137,8 @@ def main():
                            a.ptxas, ptx, a.gpu], name + " ptxas")
             line += " ptxas ok (" + summary.splitlines()[-1] + ")"
         artifact = os.path.join(folder, "case.lipt.so")
-        run([compile_, source, "--target=" + a.target, "--gpu=" + a.gpu,
-             "-o", artifact], name + " artifact")
+        run([compile_, source] + target_flags(a) + ["-o", artifact],
+            name + " artifact")
         missing = undefined_cuda_symbols(artifact) - provided
         if missing:
             sys.exit(f"prepare.py: {name}: the artifact needs "
