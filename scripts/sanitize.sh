@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
 [ -f build-sanitize/build.ninja ] || cmake --preset sanitize
 cmake --build build-sanitize --target lipt-opt lipt-run lipt-compile LiptUnitTests \
-  LiptNumericsTests lipt-safetensors-fuzzer lipt-npy-fuzzer \
+  LiptNumericsTests LiptFakeCudaTests lipt-safetensors-fuzzer lipt-npy-fuzzer \
   lipt-tensor-literal-fuzzer lipt-spec-json-fuzzer lipt-model-import-fuzzer \
   lipt-custom-call-import-fuzzer
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1

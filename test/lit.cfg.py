@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.lipt_obj_root, "test")
 # Unit/ is found as its own suite (GoogleTest format) through the
 # lit.site.cfg.py CMake writes to build/test/Unit; lipt_case.py is a helper.
 config.excludes = ["lit.cfg.py", "lipt-capi-test.c", "lipt_case.py", "lipt_run_check.py",
-                   "check_training.py", "check_distributed.py", "safetensors_file.py", "check_case.py", "ptx_check.py", "check_artifact.py", "hostile_checkpoints.py", "hostile_artifacts.py", "test_torch_ops.py", "signals.py", "Inputs",
+                   "check_training.py", "check_distributed.py", "safetensors_file.py", "check_case.py", "ptx_check.py", "check_artifact.py", "hostile_checkpoints.py", "hostile_artifacts.py", "FakeCuda", "test_torch_ops.py", "signals.py", "Inputs",
                    "CMakeLists.txt"]
 
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
@@ -37,6 +37,9 @@ config.substitutions += [
      os.path.join(config.lipt_obj_root, "runtime-only", "bin", "lipt-run")),
     ("%lipt_plugin", os.path.join(config.lipt_lib_dir, "LiptPlugin.so")),
     ("%lipt_capi", os.path.join(config.lipt_lib_dir, "libLiptCAPI.so")),
+    # The host stand-in for the CUDA driver and cuBLAS (Cuda/FakeCuda).
+    ("%fake_cuda_dir",
+     os.path.join(config.lipt_obj_root, "test", "Cuda", "FakeCuda", "lib")),
     # The stock tool, by absolute path: the plugin test must not pick up
     # anything of ours.
     ("%stock_mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),

@@ -209,7 +209,8 @@ int lipt_run::runArtifact(const RunFunctionOptions &options) {
   std::unique_ptr<rt::Executable> exe;
   if (rt::Status loaded = rt::loadArtifact(options.source, exe); !loaded)
     return fail(loaded.message);
-  if (exe->device().kind != options.device) {
+  // Listing reads the manifest: any artifact lists on any machine.
+  if (!options.list && exe->device().kind != options.device) {
     bool cuda = exe->device().kind == rt::DeviceKind::cuda;
     return fail(options.source + " was compiled for " +
                 (cuda ? "cuda" : "cpu") +
