@@ -39,6 +39,13 @@ build="$results/build"
 generator=()
 command -v ninja > /dev/null && generator=(-G Ninja)
 
+# LibTorch's CMake config finds the CUDA toolkit through nvcc: put the
+# usual one on PATH where nothing else is.
+if ! command -v nvcc > /dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+  export CUDA_HOME="${CUDA_HOME:-/usr/local/cuda}"
+fi
+
 step() { echo "== $*"; }
 elapsed() { echo $(( $(date +%s) - $1 )); }
 

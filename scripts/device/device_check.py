@@ -169,6 +169,13 @@ def compiled_peer(suite, state):
         update = muon_step_peer.orthogonalize(m.bfloat16(), schedule).float()
         w.copy_(muon_step_peer.soft_cap(w - scale * update, a_w))
 
+    # One graph per shape and scalar; past Dynamo's recompile limit (8) a
+    # frame silently falls back to eager, which would time eager as
+    # torch.compile. The suites have a handful of shapes each; 64 is room.
+    config = getattr(getattr(torch, "_dynamo", None), "config", None)
+    for knob in ("cache_size_limit", "recompile_limit"):
+        if config is not None and hasattr(config, knob):
+            setattr(config, knob, max(64, getattr(config, knob)))
     fn = torch.compile(matrix_step)
 
     def once():
