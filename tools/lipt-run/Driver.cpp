@@ -226,6 +226,10 @@ int trainSpec(const Options &options, lipt_train::ModelSpec spec,
   bool root = train.world.rank == 0;
   if (rt::Status found = corpusPath(options, spec, train.dataPath); !found)
     return fail(found.message);
+  // A GPU run that cannot start leaves no empty --out behind.
+  if (train.device == rt::DeviceKind::cuda)
+    if (rt::Status gpu = lipt_train::cudaTrainingAvailable(); !gpu)
+      return fail(gpu.message);
   std::error_code ec;
   if (root)
     std::filesystem::create_directories(options.outDir, ec);
