@@ -20,6 +20,8 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 # Not here: the runtime-only build (its own test, in the normal run) and
 # what loads lipt into uninstrumented hosts (the plugin, Python: the GPU
 # check's script loads artifacts into Python).
+# The GoogleTest binaries are named 'LIPT-Unit :: ./LiptUnitTests/0/2'
+# (lit shards them): 'Tests/' selects them, 'Unit/' never did.
 exec /usr/lib/llvm-22/bin/lit -sv build-sanitize/test \
-  --filter '(Unit|Fuzz|Dialect|Passes|Import|Tools|Reliability)/|Execution/model-forward' \
+  --filter 'Tests/|(Fuzz|Dialect|Passes|Import|Tools|Reliability)/|Execution/model-forward' \
   --filter-out 'runtime-only|device-check'
