@@ -15,12 +15,11 @@
 #include "lipt-c/CudaRuntime.h"
 #include "lipt/Runtime/BlasShims.h"
 #include "lipt/Runtime/Cuda.h"
+#include "lipt/Runtime/Runtime.h"
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <dlfcn.h>
 #include <random>
 #include <vector>
@@ -61,19 +60,6 @@ LiptFakeCudaStats fakeStats() {
   return fn ? fn() : LiptFakeCudaStats{};
 }
 
-uint16_t toBf16(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof(bits));
-  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
-}
-
-float fromBf16(uint16_t h) {
-  uint32_t bits = uint32_t(h) << 16;
-  float f;
-  std::memcpy(&f, &bits, sizeof(f));
-  return f;
-}
-
 /// A batch of row-major matrices in device memory with padded rows and
 /// batches (a view into something larger, as a slice of a weight is), and
 /// its host copy as doubles.
@@ -96,14 +82,14 @@ template <typename T> struct Operand {
 
   static T encode(float x) {
     if constexpr (std::is_same_v<T, uint16_t>)
-      return toBf16(x);
+      return rt::floatToBFloat16(x);
     else
       return T(x);
   }
   double at(int64_t b, int64_t i, int64_t j) const {
     T x = host[b * batchStride + i * rowStride + j];
     if constexpr (std::is_same_v<T, uint16_t>)
-      return fromBf16(x);
+      return rt::bfloat16ToFloat(x);
     else
       return double(x);
   }
