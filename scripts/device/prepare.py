@@ -76,8 +76,8 @@ def prepare_training(a, compile_):
     run([compile_, models["tiny"], "--target=cpu",
          "-o", os.path.join(folder, "tiny.cpu.lipt.so")], "tiny CPU artifact")
     if a.target == "cuda":  # the paper's precision: bf16 orthogonalization
-        run([compile_, models["paper"], "--target=cuda", "--gpu=" + a.gpu,
-             "--bf16-products", "-o", os.path.join(folder, "paper.bf16.lipt.so")],
+        run([compile_, models["paper"]] + target_flags(a) +
+            ["--bf16-products", "-o", os.path.join(folder, "paper.bf16.lipt.so")],
             "paper bf16 artifact")
     shutil.copy(os.path.join(ROOT, "test/Train/Inputs/tiny-corpus.txt"),
                 folder)
